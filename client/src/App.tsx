@@ -1,0 +1,197 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { LoginResponse, RegionView, UserView } from '../../contracts/index.js';
+import * as api from './api.js';
+import { errorMessage } from './errors.js';
+import { useI18n } from './LocaleContext.js';
+import { Footer, type HealthState } from './components/Footer.js';
+import { Header } from './components/Header.js';
+import { HomePage } from './components/HomePage.js';
+import { Icon } from './components/Icon.js';
+import { LoginPage, type LoginNotice } from './components/LoginPage.js';
+
+/** The shell has no router yet: what is shown follows from the session state alone. */
+type Phase =
+  | { kind: 'starting' }
+  | { kind: 'unreachable'; error: unknown }
+  | { kind: 'anonymous'; notice: LoginNotice | null }
+  | { kind: 'signedIn'; user: UserView; expiresAt: string };
+
+const HEALTH_POLL_MS = 60_000;
+/** setTimeout's ceiling (~24.8 days); longer waits are cut short and simply re-checked. */
+const MAX_TIMER_MS = 2_147_483_647;
+/** Never re-check the session more often than this, whatever the clocks say. */
+const MIN_SESSION_RECHECK_MS = 30_000;
+
+export function App() {
+  const { t } = useI18n();
+  const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
+  const [startAttempt, setStartAttempt] = useState(0);
+  const [loggingOut, setLoggingOut] = useState(false);
+  const [banner, setBanner] = useState<unknown>(null);
+  const [regions, setRegions] = useState<ReadonlyMap<string, RegionView>>(() => new Map());
+  const [health, setHealth] = useState<HealthState>(undefined);
+  const [sessionCheck, setSessionCheck] = useState(0);
+
+  const signedIn = phase.kind === 'signedIn';
+
+  // Restore the session from the cookie at startup (and on "retry").
+  useEffect(() => {
+    const controller = new AbortController();
+    api
+      .me(controller.signal)
+      .then((answer) => setPhase({ kind: 'signedIn', user: answer.user, expiresAt: answer.expiresAt }))
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) return;
+        setPhase(api.isAuthLost(error) ? { kind: 'anonymous', notice: null } : { kind: 'unreachable', error });
+      });
+    return () => controller.abort();
+  }, [startAttempt]);
+
+  // Service status in the footer.
+  useEffect(() => {
+    let controller = new AbortController();
+    const check = () => {
+      controller.abort();
+      controller = new AbortController();
+      const { signal } = controller;
+      api
+        .health(signal)
+        .then((answer) => setHealth(answer))
+        .catch(() => {
+          if (!signal.aborted) setHealth(null);
+        });
+    };
+    check();
+    const timer = window.setInterval(check, HEALTH_POLL_MS);
+    return () => {
+      window.clearInterval(timer);
+      controller.abort();
+    };
+  }, [startAttempt]);
+
+  // Region names (for the English name of the user's region). Public, so loaded once.
+  const regionsLoaded = useRef(false);
+  useEffect(() => {
+    if (!signedIn || regionsLoaded.current) return;
+    const controller = new AbortController();
+    api
+      .regions(controller.signal)
+      .then((list) => {
+        regionsLoaded.current = true;
+        setRegions(new Map(list.map((region) => [region.code, region])));
+      })
+      .catch(() => {
+        // Keep showing `regionName` from the user; tried again at the next sign-in.
+      });
+    return () => controller.abort();
+  }, [signedIn]);
+
+  // When the session should have expired, ask the server; back to the login page if it has.
+  const expiresAt = phase.kind === 'signedIn' ? phase.expiresAt : null;
+  useEffect(() => {
+    if (expiresAt === null) return;
+    const expiry = Date.parse(expiresAt);
+    if (Number.isNaN(expiry)) return;
+    const delay = Math.min(Math.max(expiry - Date.now() + 1_000, MIN_SESSION_RECHECK_MS), MAX_TIMER_MS);
+    const controller = new AbortController();
+    const timer = window.setTimeout(() => {
+      api
+        .me(controller.signal)
+        .then((answer) => {
+          setPhase({ kind: 'signedIn', user: answer.user, expiresAt: answer.expiresAt });
+          setSessionCheck((n) => n + 1);
+        })
+        .catch((error: unknown) => {
+          if (controller.signal.aborted) return;
+          if (api.isAuthLost(error)) setPhase({ kind: 'anonymous', notice: 'sessionExpired' });
+          else setSessionCheck((n) => n + 1);
+        });
+    }, delay);
+    return () => {
+      window.clearTimeout(timer);
+      controller.abort();
+    };
+  }, [expiresAt, sessionCheck]);
+
+  const onLoggedIn = useCallback((answer: LoginResponse) => {
+    setBanner(null);
+    setPhase({ kind: 'signedIn', user: answer.user, expiresAt: answer.expiresAt });
+    window.scrollTo(0, 0);
+  }, []);
+
+  const onLogout = useCallback(async () => {
+    const loggedOut = () => setPhase({ kind: 'anonymous', notice: 'loggedOut' });
+    setLoggingOut(true);
+    setBanner(null);
+    try {
+      await api.logout();
+      loggedOut();
+    } catch (error) {
+      if (api.isAuthLost(error)) {
+        loggedOut(); // the session had already ended
+      } else if (api.isApiError(error) && error.code === 'CSRF_FAILED') {
+        // Our token is stale (e.g. the session was renewed in another tab): refresh it once.
+        try {
+          await api.me();
+          await api.logout();
+          loggedOut();
+        } catch (retryError) {
+          if (api.isAuthLost(retryError)) loggedOut();
+          else setBanner(retryError);
+        }
+      } else {
+        setBanner(error);
+      }
+    } finally {
+      setLoggingOut(false);
+    }
+  }, []);
+
+  const retryStart = () => {
+    setPhase({ kind: 'starting' });
+    setStartAttempt((n) => n + 1);
+  };
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <Header user={phase.kind === 'signedIn' ? phase.user : null} loggingOut={loggingOut} onLogout={onLogout} />
+
+      {banner !== null && (
+        <div className="banner banner--error" role="alert" data-testid="app-error">
+          <div className="banner__inner">
+            <Icon name="alert" />
+            <span>{t('header.logoutFailed', { message: errorMessage(t, banner) })}</span>
+            <button type="button" className="banner__close" onClick={() => setBanner(null)}>
+              {t('app.dismiss')}
+            </button>
+          </div>
+        </div>
+      )}
+
+      <main id="main" className="site-main" tabIndex={-1}>
+        {phase.kind === 'starting' && (
+          <div className="loading" role="status" data-testid="app-loading">
+            <span className="spinner" aria-hidden="true" />
+            {t('app.loading')}
+          </div>
+        )}
+        {phase.kind === 'unreachable' && (
+          <div className="startup-error" role="alert" data-testid="startup-error">
+            <Icon name="alert" className="startup-error__icon" />
+            <p>{errorMessage(t, phase.error)}</p>
+            <button type="button" className="button button--primary" onClick={retryStart}>
+              {t('app.retry')}
+            </button>
+          </div>
+        )}
+        {phase.kind === 'anonymous' && <LoginPage notice={phase.notice} onLoggedIn={onLoggedIn} />}
+        {phase.kind === 'signedIn' && <HomePage user={phase.user} regions={regions} />}
+      </main>
+
+      <Footer health={health} />
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * Stable, machine-readable error codes. Every error a client can cause maps to one of these; the
+ * server renders them as RFC 9457 problem+json (`application/problem+json`) with `code` set.
+ * Clients switch on `code`, never on `title` or `detail`.
+ */
+export const ERROR_CODES = {
+  // request shape (kernel)
+  MALFORMED_JSON: { status: 400, title: 'Request body is not valid JSON' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Request body must be application/json' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body is too large' },
+  VALIDATION_FAILED: { status: 400, title: 'Request failed validation' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
+  NOT_FOUND: { status: 404, title: 'Resource not found' },
+  CONFLICT: { status: 409, title: 'Conflicts with the current state' },
+  // authentication and authorisation
+  AUTH_REQUIRED: { status: 401, title: 'Authentication required' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, title: 'Wrong username or password' },
+  AUTH_SESSION_EXPIRED: { status: 401, title: 'Session expired or logged out' },
+  AUTH_ACCOUNT_DISABLED: { status: 403, title: 'Account is disabled' },
+  AUTH_THROTTLED: { status: 429, title: 'Too many failed logins; try again later' },
+  CSRF_FAILED: { status: 403, title: 'Missing or wrong CSRF token' },
+  FORBIDDEN_ROLE: { status: 403, title: 'Your role may not do this' },
+  FORBIDDEN_REGION: { status: 403, title: 'Outside your region' },
+  // identity values
+  USCC_MALFORMED: { status: 400, title: 'Not a unified social credit code (统一社会信用代码)' },
+  USCC_BAD_CHECK_DIGIT: { status: 400, title: 'Wrong check digit in unified social credit code (GB 32100-2015)' },
+  USCC_TAKEN: { status: 409, title: 'An organisation with this unified social credit code exists' },
+  DIVISION_CODE_INVALID: { status: 400, title: 'Not an administrative division code (行政区划代码)' },
+  REGION_UNKNOWN: { status: 400, title: 'Unknown region' },
+  USERNAME_TAKEN: { status: 409, title: 'Username is taken' },
+  // infrastructure
+  DB_UNAVAILABLE: { status: 503, title: 'Database unreachable' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One field-level problem inside a VALIDATION_FAILED (or other 400) answer. */
+export interface FieldProblem {
+  /** JSON path of the offending field, e.g. `["organisation","uscc"]`; empty for the whole body. */
+  path: (string | number)[];
+  /** A stable code: zod's issue code (`invalid_type`, `unrecognized_keys`…) or one of ERROR_CODES. */
+  code: string;
+  message: string;
+}
+
+/** The problem+json body every error answer carries. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  instance?: string;
+  requestId?: string;
+  errors?: FieldProblem[];
+  /** Extra machine-readable facts, e.g. `retryAfterSeconds` for AUTH_THROTTLED. */
+  [extra: string]: unknown;
+}
+
+export const PROBLEM_TYPE_BASE = 'https://tenderhall.org/problems/';

@@ -1,0 +1,15 @@
+import { DataTypes, type ModelAttributes, type QueryInterface } from 'sequelize';
+
+/** Table options shared by every migration: utf8mb4 on MySQL/MariaDB (ignored by SQLite). */
+export const TABLE_OPTIONS = { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' } as const;
+
+/** Millisecond-precision UTC timestamp column on both dialects. */
+export const timestamp = (allowNull = false) => ({ type: DataTypes.DATE(3), allowNull });
+
+export const idColumn = {
+  id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false },
+} satisfies ModelAttributes;
+
+export async function createTable(qi: QueryInterface, name: string, attributes: ModelAttributes): Promise<void> {
+  await qi.createTable(name, attributes, TABLE_OPTIONS);
+}

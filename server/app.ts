@@ -1,0 +1,108 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.js';
+import type { Db } from './db/index.js';
+import { auditRoutes } from './kernel/audit/routes.js';
+import { AuditLog } from './kernel/audit/service.js';
+import type { Clock } from './kernel/clock.js';
+import { healthHandler } from './kernel/health.js';
+import { mountRoutes, type RouteSpec } from './kernel/http.js';
+import type { Logger } from './kernel/logger.js';
+import { projectRoot } from './kernel/paths.js';
+import { problemHandler, routeNotFound } from './kernel/problem.js';
+import { IdentityService, identityRoutes } from './modules/identity/index.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface Services {
+  audit: AuditLog;
+  identity: IdentityService;
+}
+
+export interface Tenderhall {
+  app: Express;
+  services: Services;
+  /** Every declared API route with its guard: the role × route test walks this. */
+  routes: readonly RouteSpec[];
+}
+
+const version = (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Builds the Express app and the services behind it; does not listen (main.ts and tests do). */
+export async function createApp({ config, db, clock, logger }: AppDeps): Promise<Tenderhall> {
+  const audit = new AuditLog(db, clock);
+  const identity = new IdentityService(db, audit, clock, config);
+  await identity.start();
+  const services: Services = { audit, identity };
+
+  const routes: RouteSpec[] = [...identityRoutes(identity, config), ...auditRoutes(audit)];
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      autoLogging: { ignore: (req) => req.url === '/health' },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'default-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+      },
+      hsts: config.cookieSecure,
+    }),
+  );
+  app.use(cookieParser());
+  app.get('/health', healthHandler(db, version));
+
+  const api = express.Router();
+  api.use(express.json({ limit: config.jsonBodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
+  mountRoutes(api, routes, { actors: identity.sessions, jurisdiction: identity.regions });
+  app.use(api);
+  app.use('/api', routeNotFound);
+
+  serveClient(app, config.clientDir);
+  app.use(routeNotFound);
+  app.use(problemHandler(logger));
+  return { app, services, routes };
+}
+
+/** The built web client, with index.html for any other GET so client-side routes survive a reload. */
+function serveClient(app: Express, clientDir: string): void {
+  const index = path.join(clientDir, 'index.html');
+  app.use(express.static(clientDir, { index: false, maxAge: '1h', setHeaders: noCacheForHtml }));
+  app.get(/^\/(?!api\/|health$).*/, (_req, res, next) => {
+    if (!fs.existsSync(index)) {
+      res
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('Tenderhall web client is not built. Run `npm run build` (or `npm start`, which builds it).\n');
+      return;
+    }
+    res.set('Cache-Control', 'no-cache');
+    res.sendFile(index, (err) => (err ? next(err) : undefined));
+  });
+}
+
+function noCacheForHtml(res: express.Response, file: string): void {
+  if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+}

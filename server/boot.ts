@@ -1,0 +1,53 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type Tenderhall } from './app.js';
+import type { Config } from './config.js';
+import { createDatabase, type Db } from './db/index.js';
+import { migrateUp } from './db/migrator.js';
+import { systemClock, type Clock } from './kernel/clock.js';
+import type { Logger } from './kernel/logger.js';
+import { seedDemo, type SeedResult } from './seed/seed.js';
+
+export interface Running extends Tenderhall {
+  db: Db;
+  server: http.Server;
+  url: string;
+  seed: SeedResult | null;
+  migrated: string[];
+  /** Stops accepting, lets requests in flight finish, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Everything `npm start` does, reusable by the demo and tests: migrate, seed, build, listen. */
+export async function boot(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Running> {
+  const db = createDatabase(config);
+  await db.authenticate();
+  const migrated = await migrateUp(db, (m) => logger.info({ migration: m }, 'db.migrated'));
+  const built = await createApp({ config, db, clock, logger });
+  const seed = config.seedDemo === 'auto' ? await seedDemo(built.services.identity, config.scryptLogN) : null;
+  await built.services.identity.sessions.purge();
+
+  const server = http.createServer(built.app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host}:${address.port}`;
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests still running after the grace period are cut off.
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      });
+      await db.close();
+    })();
+    return closing;
+  };
+  return { ...built, db, server, url, seed, migrated, close };
+}

@@ -1,0 +1,117 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from './kernel/paths.js';
+
+/**
+ * The one place configuration is read. Everything comes from environment variables, validated at
+ * start: a bad value stops the process with a message naming the variable. README lists them all.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Where the SQLite file, blobs and demo output live. */
+  DATA_DIR: z.string().default('./data'),
+  /** mysql://user:pass@host:port/db switches to MySQL/MariaDB; unset means SQLite under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^(mysql|mariadb|sqlite):/, 'must start with mysql://, mariadb:// or sqlite:')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seed the demo data set when the database has no users: auto (default) or never. */
+  SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** Send the session cookie only over HTTPS. Turn on behind TLS. */
+  COOKIE_SECURE: bool.default(false),
+  /** Failed logins (per username and per client address) inside the window before a lock. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
+  /** Largest JSON request body accepted, in bytes. */
+  JSON_BODY_LIMIT: z.coerce.number().int().min(1024).default(100 * 1024),
+  /** Trust X-Forwarded-For from this many proxies (Express "trust proxy"). */
+  TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+  /** A TrueType/OpenType CJK font for PDFs; unset means the usual system locations are searched. */
+  CJK_FONT_PATH: z.string().optional(),
+  /** Built web client; defaults to dist/client in the project. */
+  CLIENT_DIR: z.string().optional(),
+  /** scrypt cost (N = 2^SCRYPT_LOG_N) for new password hashes. */
+  SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(15),
+  /** Redis for multi-process live rooms (used by later modules). */
+  REDIS_URL: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { dialect: 'sqlite'; storage: string } | { dialect: 'mysql'; url: string };
+  logLevel: Env['LOG_LEVEL'];
+  seedDemo: Env['SEED_DEMO'];
+  sessionTtlMs: number;
+  cookieSecure: boolean;
+  loginThrottle: { maxFailures: number; windowMs: number; lockMs: number };
+  jsonBodyLimit: number;
+  trustProxy: number;
+  cjkFontPath: string | undefined;
+  clientDir: string;
+  scryptLogN: number;
+  redisUrl: string | undefined;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  let database: Config['database'];
+  if (!env.DATABASE_URL) database = { dialect: 'sqlite', storage: path.join(dataDir, 'tenderhall.sqlite') };
+  else if (env.DATABASE_URL.startsWith('sqlite:')) {
+    const file = env.DATABASE_URL.replace(/^sqlite:(\/\/)?/, '');
+    database = { dialect: 'sqlite', storage: path.resolve(file) };
+  } else database = { dialect: 'mysql', url: env.DATABASE_URL.replace(/^mariadb:/, 'mysql:') };
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    dataDir,
+    database,
+    logLevel: env.LOG_LEVEL,
+    seedDemo: env.SEED_DEMO,
+    sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
+    cookieSecure: env.COOKIE_SECURE,
+    loginThrottle: {
+      maxFailures: env.LOGIN_MAX_FAILURES,
+      windowMs: env.LOGIN_WINDOW_MINUTES * 60_000,
+      lockMs: env.LOGIN_LOCK_MINUTES * 60_000,
+    },
+    jsonBodyLimit: env.JSON_BODY_LIMIT,
+    trustProxy: env.TRUST_PROXY,
+    cjkFontPath: env.CJK_FONT_PATH,
+    clientDir: env.CLIENT_DIR ? path.resolve(env.CLIENT_DIR) : path.join(projectRoot, 'dist', 'client'),
+    scryptLogN: env.SCRYPT_LOG_N,
+    redisUrl: env.REDIS_URL,
+  };
+}
+
+/** Where the config for display (startup banner, README) hides secrets. */
+export function describeDatabase(config: Config): string {
+  if (config.database.dialect === 'sqlite') return `SQLite ${config.database.storage}`;
+  const url = new URL(config.database.url);
+  if (url.password) url.password = '***';
+  return `MySQL/MariaDB ${url.toString()}`;
+}

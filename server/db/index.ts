@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sequelize, Transaction, type Options } from 'sequelize';
+import type { Config } from '../config.js';
+
+export type Db = Sequelize;
+export type { Transaction };
+
+/** How long a SQLite connection waits for another writer before giving up (ms). */
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Opens the database named by the config. SQLite is the embedded default; mysql:// URLs go to
+ * MySQL/MariaDB through mysql2. Times are stored in UTC with millisecond precision on both.
+ */
+export function createDatabase(config: Pick<Config, 'database'>, logging: false | ((sql: string) => void) = false): Db {
+  const common: Options = {
+    logging,
+    timezone: '+00:00',
+    define: { underscored: true, timestamps: false, charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
+    retry: { max: 0 },
+  };
+  if (config.database.dialect === 'sqlite') {
+    const storage = config.database.storage;
+    if (storage !== ':memory:') fs.mkdirSync(path.dirname(storage), { recursive: true });
+    const db = new Sequelize({
+      ...common,
+      dialect: 'sqlite',
+      storage,
+      // IMMEDIATE takes the write lock at BEGIN: two writers queue on busy_timeout instead of
+      // deadlocking when both upgrade from a read lock (which SQLite answers with SQLITE_BUSY at once).
+      transactionType: Transaction.TYPES.IMMEDIATE,
+    });
+    configureSqliteConnections(db);
+    return db;
+  }
+  return new Sequelize(config.database.url, {
+    ...common,
+    dialect: 'mysql',
+    dialectOptions: { charset: 'utf8mb4', dateStrings: false, supportBigNumbers: true, bigNumberStrings: false },
+    pool: { max: 10, min: 0, idle: 10_000, acquire: 30_000 },
+  });
+}
+
+/**
+ * Sequelize's SQLite dialect opens one connection per transaction and offers no hook for new
+ * connections, so wrap getConnection to give each one a busy timeout and WAL journaling.
+ */
+function configureSqliteConnections(db: Db): void {
+  const manager = db.connectionManager as unknown as {
+    getConnection(options?: unknown): Promise<SqliteConnection>;
+  };
+  const original = manager.getConnection.bind(manager);
+  const configured = new WeakSet<object>();
+  manager.getConnection = async (options?: unknown) => {
+    const connection = await original(options);
+    if (!configured.has(connection)) {
+      configured.add(connection);
+      connection.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
+      await new Promise<void>((resolve, reject) =>
+        connection.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;', (err) => (err ? reject(err) : resolve())),
+      );
+    }
+    return connection;
+  };
+}
+
+interface SqliteConnection {
+  configure(option: 'busyTimeout', value: number): void;
+  exec(sql: string, callback: (err: Error | null) => void): void;
+}
+
+export function dialectOf(db: Db): 'sqlite' | 'mysql' {
+  return db.getDialect() === 'sqlite' ? 'sqlite' : 'mysql';
+}
+
+/** Runs `work` in one transaction: all of it is written, or none. */
+export function inTransaction<T>(db: Db, work: (t: Transaction) => Promise<T>): Promise<T> {
+  return db.transaction((t) => work(t));
+}
+
+/** Row lock for "read then update" on MySQL; SQLite's IMMEDIATE transaction already holds the write lock. */
+export function lockFor(t: Transaction): { transaction: Transaction; lock: Transaction['LOCK']['UPDATE'] } {
+  return { transaction: t, lock: t.LOCK.UPDATE };
+}
