@@ -32,6 +32,7 @@ export function createDatabase(config: Pick<Config, 'database'>, logging: false 
       transactionType: Transaction.TYPES.IMMEDIATE,
     });
     configureSqliteConnections(db);
+    serialiseSqliteTransactions(db);
     return db;
   }
   return new Sequelize(config.database.url, {
@@ -62,6 +63,61 @@ function configureSqliteConnections(db: Db): void {
       );
     }
     return connection;
+  };
+}
+
+/**
+ * One SQLite write transaction at a time per process. node-sqlite3 waits out SQLITE_BUSY on a libuv
+ * pool thread; with more waiting transactions than pool threads (4) the one holding the lock cannot
+ * run its next statement and everything stalls until the busy timeout. Queueing transactions here
+ * avoids that; the busy timeout still covers other processes sharing the file.
+ */
+function serialiseSqliteTransactions(db: Db): void {
+  let tail: Promise<void> = Promise.resolve();
+  /** Waits for the previous holder; answers the function that lets the next one in. */
+  const acquire = async (): Promise<() => void> => {
+    let release!: () => void;
+    const previous = tail;
+    tail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    return release;
+  };
+  const original = db.transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+  (db as unknown as { transaction: (...args: unknown[]) => Promise<unknown> }).transaction = async (...args: unknown[]) => {
+    const release = await acquire();
+    const managed = args.some((a) => typeof a === 'function');
+    if (managed) {
+      try {
+        return await original(...args);
+      } finally {
+        release();
+      }
+    }
+    // Unmanaged (Sequelize's own findOrCreate uses these): let the next one in at commit or rollback.
+    try {
+      const t = (await original(...args)) as Transaction;
+      let released = false;
+      const once = () => {
+        if (!released) {
+          released = true;
+          release();
+        }
+      };
+      for (const method of ['commit', 'rollback'] as const) {
+        const end = t[method].bind(t);
+        t[method] = async () => {
+          try {
+            await end();
+          } finally {
+            once();
+          }
+        };
+      }
+      return t;
+    } catch (error) {
+      release();
+      throw error;
+    }
   };
 }
 
