@@ -1,94 +1,61 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, describeDatabase, loadConfig } from '../config.js';
-import { createDatabase } from '../db/index.js';
-import { createMigrator } from '../db/migrator.js';
-import { AuditLog } from '../kernel/audit/service.js';
-import { systemClock } from '../kernel/clock.js';
-import { IdentityService } from '../modules/identity/index.js';
-import { seedDemo } from '../seed/seed.js';
+import { isCryptoError } from '../../crypto/errors.js';
+import { ConfigError } from '../config.js';
+import { ALL_COMMANDS } from './commands/all.js';
+import { CliUsageError, type CliCommand } from './commands/index.js';
 
 /**
- * `tenderhall <verb>`: operator commands against the configured database (same environment
- * variables as the server). Exit codes: 0 success, 1 the check failed, 2 usage or configuration.
+ * `tenderhall <verb> [flags]`. Exit codes: 0 success, 1 the check or operation failed (a one-line
+ * reason on stderr), 2 usage or configuration error.
  */
-const USAGE = `usage: tenderhall <command> [options]
+function usage(): string {
+  const lines = ALL_COMMANDS.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`);
+  return `usage: tenderhall <command> [options]\n\ncommands:\n${lines.join('\n')}\n  help\n\nconfiguration comes from the environment (DATABASE_URL, DATA_DIR, …; see README).\n`;
+}
 
-commands:
-  audit verify [--json]        check the whole audit hash chain; exit 1 and name the first broken seq
-  migrate up                   apply pending migrations
-  migrate down [--to NAME|0]   revert the last migration, or down to NAME (0 = all)
-  migrate status               list applied and pending migrations
-  seed                         load the demo data set into an empty database
-  help                         this text
-
-configuration comes from the environment (DATABASE_URL, DATA_DIR, …; see README).
-`;
+function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | null {
+  let best: CliCommand | null = null;
+  for (const command of ALL_COMMANDS) {
+    const matches = command.verbs.every((v, i) => argv[i] === v);
+    if (matches && (!best || command.verbs.length > best.verbs.length)) best = command;
+  }
+  return best ? { command: best, rest: argv.slice(best.verbs.length) } : null;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-  const [command, sub] = positionals;
-  if (!command || command === 'help' || values.help) {
-    process.stdout.write(USAGE);
-    return command || values.help ? 0 : 2;
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+    process.stdout.write(usage());
+    return argv.length === 0 ? 2 : 0;
   }
-  const config = loadConfig();
-  const db = createDatabase(config);
-  try {
-    if (command === 'audit' && sub === 'verify') {
-      const result = await new AuditLog(db, systemClock).verify();
-      if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else if (result.ok) {
-        process.stdout.write(`audit chain OK: ${result.checked} events, head seq ${result.headSeq}, head hash ${result.headHash}\n`);
-      } else {
-        process.stdout.write(`audit chain BROKEN at seq ${result.firstBrokenSeq}: ${result.reason}\n`);
-      }
-      return result.ok ? 0 : 1;
-    }
-    if (command === 'migrate') {
-      const migrator = createMigrator(db, (m) => process.stdout.write(`${m}\n`));
-      if (sub === 'up') {
-        const done = await migrator.up();
-        process.stdout.write(`${describeDatabase(config)}: ${done.length} migration(s) applied\n`);
-        return 0;
-      }
-      if (sub === 'down') {
-        const to = values.to === '0' ? 0 : values.to;
-        const done = to === undefined ? await migrator.down() : await migrator.down({ to: to as 0 | string });
-        process.stdout.write(`${describeDatabase(config)}: ${done.length} migration(s) reverted\n`);
-        return 0;
-      }
-      if (sub === 'status') {
-        for (const m of await migrator.executed()) process.stdout.write(`applied  ${m.name}\n`);
-        for (const m of await migrator.pending()) process.stdout.write(`pending  ${m.name}\n`);
-        return 0;
-      }
-    }
-    if (command === 'seed') {
-      const identity = new IdentityService(db, new AuditLog(db, systemClock), systemClock, config);
-      await identity.start();
-      const result = await seedDemo(identity, config.scryptLogN);
-      process.stdout.write(result.seeded ? 'demo data loaded\n' : 'database already has users; left alone\n');
-      return 0;
-    }
-    process.stderr.write(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+  const found = findCommand(argv);
+  if (!found) {
+    process.stderr.write(`unknown command: ${argv.join(' ')}\n\n${usage()}`);
     return 2;
-  } finally {
-    await db.close();
   }
+  const { values, positionals } = parseArgs({
+    args: found.rest,
+    options: found.command.options,
+    allowPositionals: found.command.positionals ?? false,
+    strict: true,
+  });
+  return found.command.run({ values: values as Record<string, string | boolean | string[] | undefined>, positionals });
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      process.stderr.write(`${(error as Error).message}\n`);
+    const code = (error as { code?: string }).code ?? '';
+    if (error instanceof CliUsageError || error instanceof ConfigError || code.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`tenderhall: ${(error as Error).message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`tenderhall: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (isCryptoError(error)) {
+      process.stderr.write(`tenderhall: ${error.code}: ${error.message}\n`);
+      process.exit(1);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`tenderhall: ${message}\n`);
+    if (process.env.TENDERHALL_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     process.exit(1);
   },
 );

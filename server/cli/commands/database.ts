@@ -1,0 +1,79 @@
+import { describeDatabase, loadConfig } from '../../config.js';
+import { createDatabase, type Db } from '../../db/index.js';
+import { createMigrator } from '../../db/migrator.js';
+import { AuditLog } from '../../kernel/audit/service.js';
+import { systemClock } from '../../kernel/clock.js';
+import { IdentityService } from '../../modules/identity/index.js';
+import { seedDemo } from '../../seed/seed.js';
+import { CliUsageError, type CliCommand } from './index.js';
+
+/** Commands against the configured database (same environment variables as the server). */
+async function withDb<T>(work: (db: Db, config: ReturnType<typeof loadConfig>) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = createDatabase(config);
+  try {
+    return await work(db, config);
+  } finally {
+    await db.close();
+  }
+}
+
+export const databaseCommands: CliCommand[] = [
+  {
+    verbs: ['audit', 'verify'],
+    usage: 'audit verify [--json]',
+    summary: 'check the whole audit hash chain; exit 1 and name the first broken seq',
+    options: { json: { type: 'boolean' } },
+    run: ({ values }) =>
+      withDb(async (db) => {
+        const result = await new AuditLog(db, systemClock).verify();
+        if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else if (result.ok) process.stdout.write(`audit chain OK: ${result.checked} events, head seq ${result.headSeq}, head hash ${result.headHash}\n`);
+        else process.stdout.write(`audit chain BROKEN at seq ${result.firstBrokenSeq}: ${result.reason}\n`);
+        return result.ok ? 0 : 1;
+      }),
+  },
+  {
+    verbs: ['migrate'],
+    usage: 'migrate up | down [--to NAME|0] | status',
+    summary: 'apply, revert (the last one, or down to NAME; 0 = all) or list migrations',
+    options: { to: { type: 'string' } },
+    positionals: true,
+    run: ({ values, positionals }) =>
+      withDb(async (db, config) => {
+        const migrator = createMigrator(db, (m) => process.stdout.write(`${m}\n`));
+        const [direction] = positionals;
+        if (direction === 'up') {
+          const done = await migrator.up();
+          process.stdout.write(`${describeDatabase(config)}: ${done.length} migration(s) applied\n`);
+          return 0;
+        }
+        if (direction === 'down') {
+          const to = values.to === '0' ? 0 : (values.to as string | undefined);
+          const done = to === undefined ? await migrator.down() : await migrator.down({ to: to as 0 });
+          process.stdout.write(`${describeDatabase(config)}: ${done.length} migration(s) reverted\n`);
+          return 0;
+        }
+        if (direction === 'status') {
+          for (const m of await migrator.executed()) process.stdout.write(`applied  ${m.name}\n`);
+          for (const m of await migrator.pending()) process.stdout.write(`pending  ${m.name}\n`);
+          return 0;
+        }
+        throw new CliUsageError('migrate takes up, down or status');
+      }),
+  },
+  {
+    verbs: ['seed'],
+    usage: 'seed',
+    summary: 'load the demo data set into an empty database',
+    options: {},
+    run: () =>
+      withDb(async (db, config) => {
+        const identity = new IdentityService(db, new AuditLog(db, systemClock), systemClock, config);
+        await identity.start();
+        const result = await seedDemo(identity, config.scryptLogN);
+        process.stdout.write(result.seeded ? 'demo data loaded\n' : 'database already has users; left alone\n');
+        return 0;
+      }),
+  },
+];
