@@ -149,3 +149,20 @@ describe('identity: login, sessions and throttling', () => {
     expect((sessions as { token_hash: string }[]).map((s) => s.token_hash)).not.to.include(token);
   });
 });
+
+describe('identity: concurrent failed logins', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await givenApp();
+  });
+  after(() => app.stop());
+
+  it('counts simultaneous failures for a new username without losing one or failing', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 4 }, () => app.http.post('/api/auth/login').send({ username: 'bidder4', password: 'guess' })),
+    );
+    expect(attempts.map((r) => r.status)).to.deep.equal([401, 401, 401, 401]);
+    const row = await app.services.identity.models.LoginThrottle.findByPk('user:bidder4');
+    expect(row?.failures).to.equal(4);
+  });
+});

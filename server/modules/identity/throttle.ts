@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import { lockFor, type Db } from '../../db/index.js';
 import type { Clock } from '../../kernel/clock.js';
-import { AppError } from '../../kernel/errors.js';
+import { AppError, isUniqueViolation } from '../../kernel/errors.js';
 import type { IdentityModels } from './models.js';
 
 /**
@@ -46,7 +46,7 @@ export class LoginThrottle {
     const now = this.clock.now();
     let locked = false;
     for (const { key, max } of this.keys(username, ip)) {
-      await this.db.transaction(async (t) => {
+      await retryOnRace(() => this.db.transaction(async (t) => {
         const row = await this.models.LoginThrottle.findByPk(key, lockFor(t));
         const windowOpen = row && now.getTime() - new Date(row.windowStart).getTime() < this.limits.windowMs;
         const failures = windowOpen ? row.failures + 1 : 1;
@@ -55,12 +55,27 @@ export class LoginThrottle {
         const values = { failures, windowStart: windowOpen ? row.windowStart : now, lockedUntil };
         if (row) await row.update(values, { transaction: t });
         else await this.models.LoginThrottle.create({ throttleKey: key, ...values }, { transaction: t });
-      });
+      }));
     }
     return locked;
   }
 
   async reset(username: string): Promise<void> {
     await this.models.LoginThrottle.destroy({ where: { throttleKey: `user:${username.toLowerCase()}` } });
+  }
+}
+
+/**
+ * Two failed logins for a new key at the same moment both find no row and both insert; on MySQL the
+ * loser gets a duplicate key or a deadlock. Running it again sees the winner's row.
+ */
+async function retryOnRace<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const deadlock = /Deadlock|ER_LOCK_DEADLOCK/i.test(String((error as Error).message)) || (error as { parent?: { code?: string } }).parent?.code === 'ER_LOCK_DEADLOCK';
+      if (attempt >= attempts || !(isUniqueViolation(error) || deadlock)) throw error;
+    }
   }
 }
