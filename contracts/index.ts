@@ -6,3 +6,4 @@ export * from './auth.js';
 export * from './identity.js';
 export * from './audit.js';
 export * from './health.js';
+export * from './certificates.js';

@@ -10,6 +10,8 @@ export type CryptoErrorCode =
   | 'CMS_UNSUPPORTED'
   | 'TRUNCATED'
   | 'PEM_MALFORMED'
+  | 'CERT_MALFORMED'
+  | 'CRL_MALFORMED'
   // verification
   | 'SIGNATURE_INVALID'
   | 'DIGEST_MISMATCH'
@@ -19,6 +21,7 @@ export type CryptoErrorCode =
   | 'KEY_MISMATCH'
   | 'TIMESTAMP_INVALID'
   | 'RECEIPT_INVALID'
+  | 'CRL_INVALID'
   // certificates
   | 'CERT_EXPIRED'
   | 'CERT_NOT_YET_VALID'
@@ -43,7 +46,7 @@ export class CryptoError extends Error {
 
 /** Anything malformed: bad ASN.1, wrong structure, truncated data, unsupported algorithm. */
 export class CryptoFormatError extends CryptoError {
-  constructor(code: Extract<CryptoErrorCode, 'CMS_MALFORMED' | 'CMS_UNSUPPORTED' | 'TRUNCATED' | 'PEM_MALFORMED' | 'CSR_INVALID'>, message: string, options?: { cause?: unknown }) {
+  constructor(code: Extract<CryptoErrorCode, 'CMS_MALFORMED' | 'CMS_UNSUPPORTED' | 'TRUNCATED' | 'PEM_MALFORMED' | 'CSR_INVALID' | 'CERT_MALFORMED' | 'CRL_MALFORMED'>, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.name = 'CryptoFormatError';
   }
@@ -52,7 +55,7 @@ export class CryptoFormatError extends CryptoError {
 /** Well-formed, but a signature, digest, tag, recipient or key does not check out. */
 export class CryptoVerifyError extends CryptoError {
   constructor(
-    code: Extract<CryptoErrorCode, 'SIGNATURE_INVALID' | 'DIGEST_MISMATCH' | 'AUTH_TAG_INVALID' | 'SIGNER_MISMATCH' | 'NOT_A_RECIPIENT' | 'KEY_MISMATCH' | 'TIMESTAMP_INVALID' | 'RECEIPT_INVALID'>,
+    code: Extract<CryptoErrorCode, 'SIGNATURE_INVALID' | 'DIGEST_MISMATCH' | 'AUTH_TAG_INVALID' | 'SIGNER_MISMATCH' | 'NOT_A_RECIPIENT' | 'KEY_MISMATCH' | 'TIMESTAMP_INVALID' | 'RECEIPT_INVALID' | 'CRL_INVALID'>,
     message: string,
     options?: { cause?: unknown },
   ) {

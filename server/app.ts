@@ -15,6 +15,7 @@ import { mountRoutes, type RouteSpec } from './kernel/http.js';
 import type { Logger } from './kernel/logger.js';
 import { projectRoot } from './kernel/paths.js';
 import { problemHandler, routeNotFound } from './kernel/problem.js';
+import { CertificateService, certificateRoutes } from './modules/certificates/index.js';
 import { IdentityService, identityRoutes } from './modules/identity/index.js';
 
 export interface AppDeps {
@@ -27,6 +28,7 @@ export interface AppDeps {
 export interface Services {
   audit: AuditLog;
   identity: IdentityService;
+  certificates: CertificateService;
 }
 
 export interface Tenderhall {
@@ -43,9 +45,11 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
   const audit = new AuditLog(db, clock);
   const identity = new IdentityService(db, audit, clock, config);
   await identity.start();
-  const services: Services = { audit, identity };
+  const certificates = new CertificateService(db, audit, clock, identity, config, logger);
+  await certificates.start();
+  const services: Services = { audit, identity, certificates };
 
-  const routes: RouteSpec[] = [...identityRoutes(identity, config), ...auditRoutes(audit)];
+  const routes: RouteSpec[] = [...identityRoutes(identity, config), ...auditRoutes(audit), ...certificateRoutes(certificates)];
 
   const app = express();
   app.disable('x-powered-by');

@@ -41,6 +41,12 @@ const EnvSchema = z.object({
   CLIENT_DIR: z.string().optional(),
   /** scrypt cost (N = 2^SCRYPT_LOG_N) for new password hashes. */
   SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(15),
+  /** Platform CA folder (root/issuing certificates and keys); default DATA_DIR/ca, created at first start. */
+  CA_DIR: z.string().optional(),
+  /** PEM bundle of external root certificates whose chains are accepted besides the platform CA. */
+  TRUST_ANCHORS: z.string().optional(),
+  /** Days a published CRL stays current (its nextUpdate). */
+  CRL_VALIDITY_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** Redis for multi-process live rooms (used by later modules). */
   REDIS_URL: z.string().optional(),
 });
@@ -64,6 +70,9 @@ export interface Config {
   clientDir: string;
   scryptLogN: number;
   redisUrl: string | undefined;
+  caDir: string;
+  trustAnchorsPath: string | undefined;
+  crlValidityDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -105,6 +114,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     clientDir: env.CLIENT_DIR ? path.resolve(env.CLIENT_DIR) : path.join(projectRoot, 'dist', 'client'),
     scryptLogN: env.SCRYPT_LOG_N,
     redisUrl: env.REDIS_URL,
+    caDir: env.CA_DIR ? path.resolve(env.CA_DIR) : path.join(dataDir, 'ca'),
+    trustAnchorsPath: env.TRUST_ANCHORS ? path.resolve(env.TRUST_ANCHORS) : undefined,
+    crlValidityDays: env.CRL_VALIDITY_DAYS,
   };
 }
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { LoginResponse, RegionView, UserView } from '../../contracts/index.js';
 import * as api from './api.js';
 import { errorMessage } from './errors.js';
@@ -8,6 +8,9 @@ import { Header } from './components/Header.js';
 import { HomePage } from './components/HomePage.js';
 import { Icon } from './components/Icon.js';
 import { LoginPage, type LoginNotice } from './components/LoginPage.js';
+
+/** node-forge (X.509, CSR, PKCS#12) is large: loaded only when the certificates page opens. */
+const CertificatesPage = lazy(() => import('./components/CertificatesPage.js').then((m) => ({ default: m.CertificatesPage })));
 
 /** The shell has no router yet: what is shown follows from the session state alone. */
 type Phase =
@@ -31,6 +34,8 @@ export function App() {
   const [regions, setRegions] = useState<ReadonlyMap<string, RegionView>>(() => new Map());
   const [health, setHealth] = useState<HealthState>(undefined);
   const [sessionCheck, setSessionCheck] = useState(0);
+  /** No router yet: the signed-in user sees the home page or the certificates page. */
+  const [view, setView] = useState<'home' | 'certificates'>('home');
 
   const signedIn = phase.kind === 'signedIn';
 
@@ -115,6 +120,7 @@ export function App() {
 
   const onLoggedIn = useCallback((answer: LoginResponse) => {
     setBanner(null);
+    setView('home');
     setPhase({ kind: 'signedIn', user: answer.user, expiresAt: answer.expiresAt });
     window.scrollTo(0, 0);
   }, []);
@@ -188,7 +194,21 @@ export function App() {
           </div>
         )}
         {phase.kind === 'anonymous' && <LoginPage notice={phase.notice} onLoggedIn={onLoggedIn} />}
-        {phase.kind === 'signedIn' && <HomePage user={phase.user} regions={regions} />}
+        {phase.kind === 'signedIn' && view === 'home' && (
+          <HomePage user={phase.user} regions={regions} onOpenCertificates={() => setView('certificates')} />
+        )}
+        {phase.kind === 'signedIn' && view === 'certificates' && (
+          <Suspense
+            fallback={
+              <div className="loading" role="status">
+                <span className="spinner" aria-hidden="true" />
+                {t('app.loading')}
+              </div>
+            }
+          >
+            <CertificatesPage user={phase.user} onBack={() => setView('home')} />
+          </Suspense>
+        )}
       </main>
 
       <Footer health={health} />

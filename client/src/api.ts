@@ -7,6 +7,8 @@
  * memory from the login / `me` answers and never persisted.
  */
 import type {
+  CertificateView,
+  IssuedCertificateResponse,
   HealthResponse,
   LoginRequest,
   LoginResponse,
@@ -186,6 +188,16 @@ export async function logout(): Promise<void> {
 /** `GET /api/regions` (public). */
 export function regions(signal?: AbortSignal): Promise<RegionView[]> {
   return request<RegionView[]>('GET', '/api/regions', withSignal({}, signal));
+}
+
+/** `POST /api/certificates/csr`: the platform signs my CSR (my private key stays in the browser). */
+export function requestCertificate(csr: string, signal?: AbortSignal): Promise<IssuedCertificateResponse> {
+  return request<IssuedCertificateResponse>('POST', '/api/certificates/csr', withSignal({ body: { csr } }, signal));
+}
+
+/** `GET /api/certificates`: certificates issued to me. */
+export function myCertificates(signal?: AbortSignal): Promise<CertificateView[]> {
+  return request<CertificateView[]>('GET', '/api/certificates', withSignal({}, signal));
 }
 
 /** `GET /health` (public). */

@@ -9,6 +9,13 @@ import { createLogger } from '../kernel/logger.js';
 import { findCjkFont } from '../kernel/pdf.js';
 import { usccCheckCharacter } from '../../contracts/uscc.js';
 import { DEMO_PASSWORD, DEMO_REGIONS } from '../seed/demo-data.js';
+import { createCsr } from '../../crypto/csr.js';
+import { generateRsaKeyPairNode } from '../../crypto/node/keys.js';
+import { generateOpeningKeyPair } from '../../crypto/node/opening-key.js';
+import { openBidFile, sealBidFile, verifyOuterFile } from '../../crypto/node/sealed-bid-file.js';
+import { combineShares, encodeShare, openSealedShare, sealShareFor, splitOpeningKey } from '../../crypto/opening-key.js';
+import { makeReceipt, verifyReceipt } from '../../crypto/receipt.js';
+import { toHex } from '../../crypto/digest.js';
 
 /**
  * `npm run demo`: a scripted trade on a fresh database, as far as the platform goes today, talking
@@ -118,6 +125,88 @@ async function main(): Promise<void> {
     expectStatus(bidderTries, 403, 'bidder on admin route');
     say(`bidder1 asks for the user list → ${bidderTries.status} ${bidderTries.body.code}`);
 
+    step('数字证书 Certificates: key pairs made on the holders\' side, certificates from the platform CA');
+    // Each holder makes its key pair locally (as `tenderhall keygen` / the browser page do); only the CSR travels.
+    const keysDir = path.join(outDir, 'keys');
+    const holders: Record<string, { certificatePem: string; privateKeyPem: string; chainPem: string[] }> = {};
+    const meOf = async (u: string) => (await as(u).get('/api/auth/me')).body.user as { displayName: string; organisation: { name: string; uscc: string } | null };
+    for (const username of ['bidder1', 'bidder2', 'official1', 'official2', 'official3']) {
+      if (!tokens[username]) tokens[username] = (await http.post('/api/auth/login', { username, password: DEMO_PASSWORD })).body.token as string;
+      const me = await meOf(username);
+      const keys = await generateRsaKeyPairNode();
+      const subject = me.organisation
+        ? username.startsWith('bidder')
+          ? { commonName: me.organisation.name, organisation: me.organisation.name, uscc: me.organisation.uscc }
+          : { commonName: me.displayName, organisation: me.organisation.name, uscc: me.organisation.uscc }
+        : { commonName: me.displayName };
+      const issued = await as(username).post('/api/certificates/csr', { csr: createCsr(keys.privateKeyPem, subject) });
+      expectStatus(issued, 201, `certificate for ${username}`);
+      const chain = String(issued.body.chainPem).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
+      holders[username] = { certificatePem: issued.body.certificate.pem, privateKeyPem: keys.privateKeyPem, chainPem: chain.slice(1, 2) };
+      await writeFileAtomic(path.join(keysDir, `${username}.crt`), issued.body.certificate.pem);
+      await writeFileAtomic(path.join(keysDir, `${username}.key`), keys.privateKeyPem);
+      say(`${username.padEnd(10)} ${issued.body.certificate.role.padEnd(8)} serial ${String(issued.body.certificate.serial).slice(0, 16)}…  ${issued.body.certificate.subject}`);
+    }
+    const rootPem = (await http.get('/api/ca/root')).text;
+    await writeFileAtomic(path.join(keysDir, 'root.crt'), rootPem);
+    const mismatch = await as('bidder2').post('/api/certificates/csr', {
+      csr: createCsr((await generateRsaKeyPairNode()).privateKeyPem, { commonName: '赣州宏达建设工程有限公司', organisation: '赣州宏达建设工程有限公司', uscc: '91360702MA37U2D948' }),
+    });
+    say(`bidder2 asks for a certificate in bidder1's name → ${mismatch.status} ${mismatch.body?.code}`);
+    outputs.push('keys/ (demo holders\' keys and certificates, root.crt)');
+
+    step('开标密钥 Opening key for trade DEMO-2026-001, split 2-of-3 among the officials');
+    const tradeId = 'DEMO-2026-001';
+    const opening = await generateOpeningKeyPair();
+    const openingCert = await running.services.certificates.issueServiceCertificate(null, createCsr(opening.privateKeyPem, { commonName: `开标密钥 ${tradeId}` }), 'opening');
+    await writeFileAtomic(path.join(keysDir, 'opening.crt'), openingCert.pem);
+    const shares = await splitOpeningKey({ privateKeyPem: opening.privateKeyPem, openingCertificatePem: openingCert.pem, tradeId, k: 2, n: 3 });
+    const officials = ['official1', 'official2', 'official3'];
+    for (const [index, share] of shares.entries()) {
+      const sealedShare = await sealShareFor(share, holders[officials[index]!]!.certificatePem);
+      await writeFileAtomic(path.join(outDir, 'shares', `${officials[index]}.share.cms`), sealedShare);
+    }
+    say(`opening certificate ${openingCert.serial.slice(0, 16)}… (RSA-3072, keyEncipherment); 3 shares, each sealed to one official; the whole key is dropped`);
+    outputs.push('shares/official1.share.cms … official3.share.cms');
+
+    step('密封投标 bidder1 signs and seals its bid on its own side; the platform checks and signs a receipt');
+    const bidsDir = path.join(outDir, 'bids');
+    const bidJson = path.join(bidsDir, 'bidder1-bid.json');
+    await writeFileAtomic(bidJson, `${JSON.stringify({ trade: tradeId, bidder: '91360702MA37U2D948', priceFen: 1234567800, durationDays: 180, qualityStandard: '合格', projectManager: '张伟' }, null, 2)}\n`);
+    const sealedPath = path.join(bidsDir, 'bidder1.sealed');
+    const sealedBid = await sealBidFile({ inputPath: bidJson, outputPath: sealedPath, bidder: holders.bidder1!, openingCertificatePem: openingCert.pem });
+    fs.rmSync(bidJson); // the plaintext stays with the bidder; only the sealed files go to the platform
+    const outer = await verifyOuterFile(sealedPath, sealedBid.signaturePath);
+    await running.services.certificates.assertUsable(outer.signerCertificatePem, { organisationId: running.seed!.organisations.bidder1!, usage: 'signature' });
+    say(`bidder1.sealed (${sealedBid.size} bytes, sha256 ${toHex(sealedBid.envelopeSha256).slice(0, 16)}…) + bidder1.sealed.sig: outer signature and certificate check out`);
+    const platformKeys = await generateRsaKeyPairNode();
+    const tsaKeys = await generateRsaKeyPairNode();
+    const platformCert = await running.services.certificates.issueServiceCertificate(null, createCsr(platformKeys.privateKeyPem, { commonName: 'Tenderhall 平台签章' }), 'platform');
+    const tsaCert = await running.services.certificates.issueServiceCertificate(null, createCsr(tsaKeys.privateKeyPem, { commonName: 'Tenderhall 时间戳服务' }), 'tsa');
+    const chainPem = running.services.certificates.chainPem();
+    const receivedAt = new Date();
+    const receipt = await makeReceipt(
+      { trade: tradeId, bidder: '91360702MA37U2D948', sha256: toHex(sealedBid.envelopeSha256), size: sealedBid.size, receivedAt: receivedAt.toISOString(), seq: 1 },
+      { platformCertificatePem: platformCert.pem, platformPrivateKeyPem: platformKeys.privateKeyPem, platformChainPem: chainPem, tsa: { certificatePem: tsaCert.pem, privateKeyPem: tsaKeys.privateKeyPem, chainPem }, now: receivedAt },
+    );
+    await writeFileAtomic(path.join(bidsDir, 'bidder1.receipt.der'), receipt);
+    const checked = await verifyReceipt(receipt, { trustAnchorsPem: rootPem });
+    say(`bidder1.receipt.der: platform-signed, RFC 3161 time ${checked.genTime.toISOString()} (verify: tenderhall receipt verify --in … --ca keys/root.crt)`);
+    outputs.push('bids/bidder1.sealed', 'bids/bidder1.sealed.sig', 'bids/bidder1.receipt.der');
+
+    step('开启 Officials 1 and 3 decrypt their shares; the key is rebuilt in memory and opens the bid');
+    const opened = [];
+    for (const official of ['official1', 'official3']) {
+      const sealedShare = fs.readFileSync(path.join(outDir, 'shares', `${official}.share.cms`));
+      opened.push(encodeShare(await openSealedShare(sealedShare, holders[official]!)));
+    }
+    const rebuilt = await combineShares(opened, { openingCertificatePem: openingCert.pem, tradeId });
+    const openedPath = path.join(bidsDir, 'bidder1-opened.json');
+    const openedBid = await openBidFile({ sealedPath, signaturePath: sealedBid.signaturePath, outputPath: openedPath, opener: { certificatePem: openingCert.pem, privateKeyPem: rebuilt } });
+    const bid = JSON.parse(fs.readFileSync(openedPath, 'utf8')) as { priceFen: number; durationDays: number };
+    say(`opened and inner signature verified (signed ${openedBid.innerSigningTime?.toISOString() ?? '—'}): price ¥${(bid.priceFen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2 })}, ${bid.durationDays} days`);
+    outputs.push('bids/bidder1-opened.json');
+
     step('监督人员校验审计链 Supervisor verifies the audit chain');
     const verification = await as('supervisor').get('/api/audit/verify');
     expectStatus(verification, 200, 'audit verify');
@@ -137,7 +226,7 @@ async function main(): Promise<void> {
     const summary = {
       finishedAt: new Date().toISOString(),
       database: describeDatabase(config),
-      stages: ['platform', 'identity', 'organisations', 'audit'],
+      stages: ['platform', 'identity', 'organisations', 'certificates', 'opening-key', 'sealed-bid', 'receipt', 'unlock', 'audit'],
       reachedStage: 'audit',
       note: 'Trades, sealed bids, opening, evaluation, recheck and award stages are added here as their modules land.',
       outputs,

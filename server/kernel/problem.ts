@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { ERROR_CODES, type ErrorCode } from '../../contracts/errors.js';
+import { isCryptoError } from '../../crypto/errors.js';
 import { AppError, isDatabaseConnectionError } from './errors.js';
 
 /** body-parser's error types, mapped to our codes. */
@@ -20,6 +22,8 @@ export function toAppError(error: unknown): AppError {
   if (type && BODY_PARSER_ERRORS[type]) {
     return new AppError(BODY_PARSER_ERRORS[type], (error as Error).message, { cause: error });
   }
+  // crypto/ throws typed errors; those with a public code (contracts/errors.ts) keep it on the wire.
+  if (isCryptoError(error) && error.code in ERROR_CODES) return new AppError(error.code as ErrorCode, error.message, { cause: error });
   if (isDatabaseConnectionError(error)) return new AppError('DB_UNAVAILABLE', undefined, { cause: error });
   return new AppError('INTERNAL', undefined, { cause: error });
 }

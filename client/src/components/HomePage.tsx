@@ -7,9 +7,10 @@ interface HomePageProps {
   user: UserView;
   /** Regions by code, from `GET /api/regions`; empty until loaded (or if that call failed). */
   regions: ReadonlyMap<string, RegionView>;
+  onOpenCertificates(): void;
 }
 
-export function HomePage({ user, regions }: HomePageProps) {
+export function HomePage({ user, regions, onOpenCertificates }: HomePageProps) {
   const { t, locale } = useI18n();
   const region = regions.get(user.regionCode);
   const regionName = locale === 'en' ? (region?.nameEn ?? user.regionName) : user.regionName;
@@ -48,6 +49,9 @@ export function HomePage({ user, regions }: HomePageProps) {
               </div>
             )}
           </dl>
+          <button type="button" className="button button--primary" onClick={onOpenCertificates} data-testid="open-certificates">
+            {t('home.certificatesLink')}
+          </button>
         </div>
       </section>
 

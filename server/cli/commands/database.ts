@@ -1,14 +1,12 @@
-import { describeDatabase, loadConfig } from '../../config.js';
-import { createDatabase, type Db } from '../../db/index.js';
-import { createMigrator } from '../../db/migrator.js';
-import { AuditLog } from '../../kernel/audit/service.js';
-import { systemClock } from '../../kernel/clock.js';
-import { IdentityService } from '../../modules/identity/index.js';
-import { seedDemo } from '../../seed/seed.js';
+import type { Db } from '../../db/index.js';
+import type { Config } from '../../config.js';
 import { CliUsageError, type CliCommand } from './index.js';
 
 /** Commands against the configured database (same environment variables as the server). */
-async function withDb<T>(work: (db: Db, config: ReturnType<typeof loadConfig>) => Promise<T>): Promise<T> {
+// Imported when a database verb runs, so the crypto verbs start without loading Sequelize.
+async function withDb<T>(work: (db: Db, config: Config) => Promise<T>): Promise<T> {
+  const { loadConfig } = await import('../../config.js');
+  const { createDatabase } = await import('../../db/index.js');
   const config = loadConfig();
   const db = createDatabase(config);
   try {
@@ -26,6 +24,8 @@ export const databaseCommands: CliCommand[] = [
     options: { json: { type: 'boolean' } },
     run: ({ values }) =>
       withDb(async (db) => {
+        const { AuditLog } = await import('../../kernel/audit/service.js');
+        const { systemClock } = await import('../../kernel/clock.js');
         const result = await new AuditLog(db, systemClock).verify();
         if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         else if (result.ok) process.stdout.write(`audit chain OK: ${result.checked} events, head seq ${result.headSeq}, head hash ${result.headHash}\n`);
@@ -41,6 +41,8 @@ export const databaseCommands: CliCommand[] = [
     positionals: true,
     run: ({ values, positionals }) =>
       withDb(async (db, config) => {
+        const { createMigrator } = await import('../../db/migrator.js');
+        const { describeDatabase } = await import('../../config.js');
         const migrator = createMigrator(db, (m) => process.stdout.write(`${m}\n`));
         const [direction] = positionals;
         if (direction === 'up') {
@@ -69,6 +71,10 @@ export const databaseCommands: CliCommand[] = [
     options: {},
     run: () =>
       withDb(async (db, config) => {
+        const { AuditLog } = await import('../../kernel/audit/service.js');
+        const { systemClock } = await import('../../kernel/clock.js');
+        const { IdentityService } = await import('../../modules/identity/index.js');
+        const { seedDemo } = await import('../../seed/seed.js');
         const identity = new IdentityService(db, new AuditLog(db, systemClock), systemClock, config);
         await identity.start();
         const result = await seedDemo(identity, config.scryptLogN);
