@@ -11,6 +11,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createPlatformCa, type CaMaterial, type RevokedCertificate } from '../ca.js';
 import type { RevocationReason } from '../certificates.js';
+import { writeFileAtomic } from './files.js';
 
 export const CA_FILES = {
   rootCert: 'root.crt',
@@ -30,24 +31,8 @@ export interface CaDir {
   chainPem: string;
 }
 
-/** Writes a file so it is either absent or complete (temp file, fsync, rename), with the given mode. */
-export async function writeFileAtomicMode(target: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'wx', mode);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(temp, target);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
-}
+/** Kept for the CA verbs: the shared atomic writer with a file mode. */
+export const writeFileAtomicMode = writeFileAtomic;
 
 async function exists(file: string): Promise<boolean> {
   return fs.access(file).then(

@@ -1,8 +1,5 @@
-import { generateKeyPair } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { PemKeyPair } from '../keys.js';
-
-const generate = promisify(generateKeyPair);
+import { generateRsaKeyPairNode } from './keys.js';
 
 /**
  * RSA-3072, not 2048: every bid of the trade is also encrypted (RSA-OAEP key transport) to this key,
@@ -13,12 +10,6 @@ const generate = promisify(generateKeyPair);
 export const OPENING_KEY_BITS = 3072;
 
 /** A fresh opening key pair made by node:crypto: PKCS#8 / SPKI PEM. The certificate comes from the platform CA (`opening` profile). */
-export async function generateOpeningKeyPair(bits = OPENING_KEY_BITS): Promise<PemKeyPair> {
-  const { privateKey, publicKey } = await generate('rsa', {
-    modulusLength: bits,
-    publicExponent: 0x10001,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  return { privateKeyPem: privateKey, publicKeyPem: publicKey };
+export function generateOpeningKeyPair(bits = OPENING_KEY_BITS): Promise<PemKeyPair> {
+  return generateRsaKeyPairNode(bits);
 }

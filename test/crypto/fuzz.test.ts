@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { checkCertificate, parseCrl } from '../../crypto/certificates.js';
 import { openBytes, sealBytes, unlockContentKey } from '../../crypto/envelope.js';
+import { concat as concatBytes } from '../../crypto/der.js';
 import { isCryptoError } from '../../crypto/errors.js';
 import { combineShares, encodeShare, splitOpeningKey } from '../../crypto/opening-key.js';
 import { makeReceipt, verifyReceipt } from '../../crypto/receipt.js';
@@ -73,15 +74,7 @@ export function mutate(input: Uint8Array, rng: Rng): { bytes: Uint8Array; what: 
   }
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+const concat = (...parts: Uint8Array[]) => concatBytes(parts);
 
 const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 

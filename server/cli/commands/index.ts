@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+
 /**
  * The `tenderhall` command's verbs. Each area (ca, sealed bids, shares, receipts, database) exports
  * a table of commands from its own file; main.ts dispatches on the longest matching verb path.
@@ -17,6 +19,17 @@ export interface CliCommand {
 }
 
 export class CliUsageError extends Error {}
+
+/** Reads a file a flag names; a missing or unreadable file is a usage error naming the flag's role. */
+export async function readBytes(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new CliUsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export const readText = async (path: string, what: string): Promise<string> => new TextDecoder().decode(await readBytes(path, what));
 
 /** A required string flag, or a usage error naming it. */
 export function required(values: Record<string, unknown>, name: string): string {

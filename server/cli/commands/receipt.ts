@@ -3,19 +3,10 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { CryptoVerifyError } from '../../../crypto/errors.js';
 import { makeReceipt, verifyReceipt } from '../../../crypto/receipt.js';
-import { CliUsageError, required, type CliCommand } from './index.js';
+import { CliUsageError, readBytes, readText, required, type CliCommand } from './index.js';
 
 /** Upload receipts: make one (tests, demo) and verify one offline (what an auditor runs). */
 
-async function readBytes(path: string, what: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (error) {
-    throw new CliUsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
-const readText = async (path: string, what: string): Promise<string> => new TextDecoder().decode(await readBytes(path, what));
 
 /** SHA-256 and size of a file, streamed (sealed bids run to hundreds of MB). */
 async function hashFile(path: string): Promise<{ sha256: string; size: number }> {

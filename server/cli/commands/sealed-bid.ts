@@ -6,7 +6,7 @@ import { openBidFile, signaturePathFor, sealBidFile, unlockBidFile, verifyOuterF
 import { certificateDerToPem, pemBlocks, pemToDer } from '../../../crypto/pem.js';
 import { checkCertificate } from '../../../crypto/certificates.js';
 import { combineShares } from '../../../crypto/opening-key.js';
-import { CliUsageError, required, type CliCommand } from './index.js';
+import { CliUsageError, readText, required, type CliCommand } from './index.js';
 
 /** Sealed-bid verbs: seal, verify (outer, no opening), open, unlock. PEM keys/certs, DER CMS files. */
 
@@ -32,14 +32,6 @@ function progress(label: string, total: number): ((done: number, all: number) =>
       process.stderr.write(`${label} ${step}%\n`);
     }
   };
-}
-
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliUsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
 }
 
 async function fileSize(path: string, what: string): Promise<number> {

@@ -2,19 +2,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { combineShares, decodeShare, encodeShare, isSealedShare, openSealedShare, parseRsaPrivateKey, rsaPublicKeyId, sealShareFor, splitOpeningKey } from '../../../crypto/opening-key.js';
 import { pemToDer } from '../../../crypto/pkijs-support.js';
-import { CliUsageError, required, type CliCommand } from './index.js';
+import { CliUsageError, readBytes, readText, required, type CliCommand } from './index.js';
 
 /** k-of-n opening key verbs: split the key into shares (optionally sealed to officials), open one sealed share, combine. */
 
-async function readBytes(path: string, what: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (error) {
-    throw new CliUsageError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
-const readText = async (path: string, what: string): Promise<string> => new TextDecoder().decode(await readBytes(path, what));
 
 function integerFlag(values: Record<string, unknown>, name: string): number {
   const text = required(values, name);

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import type { Transaction } from 'sequelize';
 import type { CertificateView, IssuedCertificateResponse } from '../../../contracts/certificates.js';
 import type { Role } from '../../../contracts/roles.js';
-import { createCrl, issueCertificate, type CertificateProfile, type ExpectedSubject } from '../../../crypto/ca.js';
+import { createCrl, issueCertificate, type CertificateProfile, type ExpectedSubject, type IssuedCertificate } from '../../../crypto/ca.js';
 import {
   checkCertificate,
   describeCertificate,
@@ -147,34 +147,7 @@ export class CertificateService {
     const profile = PROFILE_OF_ROLE[actor.role];
     const { expect, organisationId } = await this.expectedSubject(actor);
     const issued = issueCertificate(this.platformCa.issuing, csrPem, { profile, now: this.clock.now(), expect });
-    const info = describeCertificate(issued.certPem);
-    const row = await this.db.transaction(async (t) => {
-      const created = await this.models.Certificate.create(
-        {
-          serial: issued.serial,
-          fingerprint: info.fingerprint,
-          userId: actor.userId,
-          organisationId,
-          role: profile,
-          subject: info.subject.dn.slice(0, 500),
-          notBefore: issued.notBefore,
-          notAfter: issued.notAfter,
-          pem: issued.certPem,
-          status: 'valid',
-          revokedAt: null,
-          revocationReason: null,
-          createdAt: this.clock.now(),
-        },
-        { transaction: t },
-      );
-      await this.audit.append(t, {
-        actor,
-        action: 'certificate.issued',
-        subject: `certificate:${issued.serial}`,
-        payload: { serial: issued.serial, fingerprint: info.fingerprint, role: profile, subject: info.subject.dn, userId: actor.userId, organisationId, notAfter: issued.notAfter.toISOString() },
-      });
-      return created;
-    });
+    const row = await this.register(issued, actor, { userId: actor.userId, organisationId });
     return { certificate: certificateView(row), chainPem: issued.certPem + this.platformCa.chainPem };
   }
 
@@ -184,15 +157,20 @@ export class CertificateService {
    */
   async issueServiceCertificate(actor: Actor | null, csrPem: string, profile: Extract<CertificateProfile, 'opening' | 'platform' | 'tsa'>, days?: number): Promise<CertificateView> {
     const issued = issueCertificate(this.platformCa.issuing, csrPem, { profile, now: this.clock.now(), ...(days ? { days } : {}) });
+    return certificateView(await this.register(issued, actor, { userId: null, organisationId: null }));
+  }
+
+  /** Records an issued certificate and its `certificate.issued` audit event in one transaction. */
+  private async register(issued: IssuedCertificate, actor: Actor | null, owner: { userId: number | null; organisationId: number | null }) {
     const info = describeCertificate(issued.certPem);
     return this.db.transaction(async (t) => {
       const row = await this.models.Certificate.create(
         {
           serial: issued.serial,
           fingerprint: info.fingerprint,
-          userId: null,
-          organisationId: null,
-          role: profile,
+          userId: owner.userId,
+          organisationId: owner.organisationId,
+          role: issued.profile,
           subject: info.subject.dn.slice(0, 500),
           notBefore: issued.notBefore,
           notAfter: issued.notAfter,
@@ -208,9 +186,9 @@ export class CertificateService {
         actor: actor ?? { kind: 'system', name: 'ca' },
         action: 'certificate.issued',
         subject: `certificate:${issued.serial}`,
-        payload: { serial: issued.serial, fingerprint: info.fingerprint, role: profile, subject: info.subject.dn },
+        payload: { serial: issued.serial, fingerprint: info.fingerprint, role: issued.profile, subject: info.subject.dn, ...owner, notAfter: issued.notAfter.toISOString() },
       });
-      return certificateView(row);
+      return row;
     });
   }
 
