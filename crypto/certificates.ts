@@ -9,6 +9,7 @@
 import forge from 'node-forge';
 import { CertificateError, CryptoFormatError, CryptoVerifyError } from './errors.js';
 import { OID } from './oids.js';
+import { binaryToBytes, bytesToBinary } from './der.js';
 
 type ForgeCert = forge.pki.Certificate;
 
@@ -106,17 +107,8 @@ export function nameField(type: string, value: string, tag: number = forge.asn1.
 
 // ── bytes and PEM ──────────────────────────────────────────────────────────────────────────────
 
-export function bytesToBinary(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return out;
-}
-
-export function binaryToBytes(binary: string): Uint8Array {
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i) & 0xff;
-  return out;
-}
+// node-forge speaks binary strings; the one converter lives in der.ts.
+export { bytesToBinary, binaryToBytes } from './der.js';
 
 /** Every PEM block with the given label in a text (a bundle), in order. */
 export function pemBlocks(text: string, label = 'CERTIFICATE'): string[] {
