@@ -17,21 +17,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   const running = await boot(config, logger);
-
-  const lines = [
-    '',
-    `Tenderhall 公共资源交易平台 is listening on ${running.url}`,
-    `  database: ${describeDatabase(config)}${running.migrated.length ? ` (applied ${running.migrated.length} migrations)` : ''}`,
-    `  data dir: ${config.dataDir}`,
-  ];
-  if (running.seed?.seeded || running.seed) {
-    lines.push(`  demo accounts (password ${DEMO_PASSWORD}):`);
-    const byRole = new Map<string, string[]>();
-    for (const user of DEMO_USERS) byRole.set(user.role, [...(byRole.get(user.role) ?? []), user.username]);
-    for (const [role, names] of byRole) lines.push(`    ${role.padEnd(13)} ${names.join(', ')}`);
-  }
-  process.stdout.write(`${lines.join('\n')}\n\n`);
-
+  // Handlers go in before the banner: whoever reads "listening on" may stop us at once.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -50,6 +36,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  const lines = [
+    '',
+    `Tenderhall 公共资源交易平台 is listening on ${running.url}`,
+    `  database: ${describeDatabase(config)}${running.migrated.length ? ` (applied ${running.migrated.length} migrations)` : ''}`,
+    `  data dir: ${config.dataDir}`,
+  ];
+  if (running.seed) {
+    lines.push(`  demo accounts (password ${DEMO_PASSWORD}):`);
+    const byRole = new Map<string, string[]>();
+    for (const user of DEMO_USERS) byRole.set(user.role, [...(byRole.get(user.role) ?? []), user.username]);
+    for (const [role, names] of byRole) lines.push(`    ${role.padEnd(13)} ${names.join(', ')}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 
 main().catch((error: unknown) => {
