@@ -20,6 +20,8 @@ export const AuditVerification = z.object({
   headHash: z.string(),
   firstBrokenSeq: z.number().int().nullable(),
   reason: z.string().nullable(),
+  /** Platform-signed checkpoints of the head that were checked against the chain. */
+  checkpoints: z.number().int(),
   verifiedAt: z.string(),
 });
 export type AuditVerification = z.infer<typeof AuditVerification>;

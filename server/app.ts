@@ -47,6 +47,8 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
   await identity.start();
   const certificates = new CertificateService(db, audit, clock, identity, config, logger);
   await certificates.start();
+  // The audit head is signed with the platform key (CA_DIR), which a database insider does not hold.
+  audit.useCheckpointSigner(await certificates.checkpointSigner());
   const services: Services = { audit, identity, certificates };
 
   const routes: RouteSpec[] = [...identityRoutes(identity, config), ...auditRoutes(audit), ...certificateRoutes(certificates)];

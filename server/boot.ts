@@ -36,6 +36,12 @@ export async function boot(config: Config, logger: Logger, clock: Clock = system
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${address.port}`;
 
+  // Sign the audit head now and then, and once more on the way out.
+  const signHead = () =>
+    built.services.audit.checkpoint().catch((error: unknown) => logger.error({ err: error }, 'audit.checkpoint_failed'));
+  const checkpointTimer = config.auditCheckpointMs > 0 ? setInterval(signHead, config.auditCheckpointMs) : null;
+  checkpointTimer?.unref();
+
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
@@ -45,6 +51,8 @@ export async function boot(config: Config, logger: Logger, clock: Clock = system
         // Requests still running after the grace period are cut off.
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
+      if (checkpointTimer) clearInterval(checkpointTimer);
+      await signHead();
       await db.close();
     })();
     return closing;

@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   TRUST_ANCHORS: z.string().optional(),
   /** Days a published CRL stays current (its nextUpdate). */
   CRL_VALIDITY_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** How often the audit head is signed with the platform key (0 turns the timer off). */
+  AUDIT_CHECKPOINT_MINUTES: z.coerce.number().min(0).max(24 * 60).default(5),
   /** Redis for multi-process live rooms (used by later modules). */
   REDIS_URL: z.string().optional(),
 });
@@ -73,6 +75,7 @@ export interface Config {
   caDir: string;
   trustAnchorsPath: string | undefined;
   crlValidityDays: number;
+  auditCheckpointMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -114,6 +117,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     clientDir: env.CLIENT_DIR ? path.resolve(env.CLIENT_DIR) : path.join(projectRoot, 'dist', 'client'),
     scryptLogN: env.SCRYPT_LOG_N,
     redisUrl: env.REDIS_URL,
+    auditCheckpointMs: env.AUDIT_CHECKPOINT_MINUTES * 60_000,
     caDir: env.CA_DIR ? path.resolve(env.CA_DIR) : path.join(dataDir, 'ca'),
     trustAnchorsPath: env.TRUST_ANCHORS ? path.resolve(env.TRUST_ANCHORS) : undefined,
     crlValidityDays: env.CRL_VALIDITY_DAYS,

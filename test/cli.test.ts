@@ -29,6 +29,21 @@ describe('tenderhall CLI', function () {
     expect(JSON.parse(json.output)).to.include({ ok: false, firstBrokenSeq: 5 });
   });
 
+  it('npm run audit:verify checks the platform-signed checkpoints against CA_DIR', async () => {
+    const other = await givenApp();
+    await other.tokenFor('agent');
+    await other.services.audit.checkpoint();
+    await other.close(); // the server signs the head once more on the way out
+    try {
+      const env2 = { ...other.database.env, LOG_LEVEL: 'silent' };
+      const clean = await runToEnd('npm', ['run', '-s', 'audit:verify'], env2);
+      expect(clean.code, clean.output).to.equal(0);
+      expect(clean.output).to.match(/audit chain OK: \d+ events, [12] signed checkpoint/);
+    } finally {
+      await other.database.drop();
+    }
+  });
+
   it('tenderhall migrate status lists every migration as applied', async () => {
     const { code, output } = await runToEnd('node', ['bin/tenderhall.js', 'migrate', 'status'], env());
     expect(code).to.equal(0);

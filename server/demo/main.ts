@@ -208,10 +208,13 @@ async function main(): Promise<void> {
     outputs.push('bids/bidder1-opened.json');
 
     step('监督人员校验审计链 Supervisor verifies the audit chain');
+    const signed = await as('supervisor').post('/api/audit/checkpoints');
+    expectStatus(signed, 201, 'audit checkpoint');
+    say(`head seq ${signed.body.checkpoint.seq} signed with the platform key (a checkpoint: a rewritten chain no longer verifies)`);
     const verification = await as('supervisor').get('/api/audit/verify');
     expectStatus(verification, 200, 'audit verify');
     if (!verification.body.ok) throw new Error(`audit chain broken: ${JSON.stringify(verification.body)}`);
-    say(`intact: ${verification.body.checked} events, head ${verification.body.headSeq} ${String(verification.body.headHash).slice(0, 16)}…`);
+    say(`intact: ${verification.body.checked} events, ${verification.body.checkpoints} signed checkpoint(s), head ${verification.body.headSeq} ${String(verification.body.headHash).slice(0, 16)}…`);
     const events = await running.services.audit.list(0, 500);
     await writeFileAtomic(path.join(outDir, 'audit-verification.json'), `${JSON.stringify(verification.body, null, 2)}\n`);
     await writeFileAtomic(path.join(outDir, 'audit-chain.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');

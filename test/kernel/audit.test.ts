@@ -1,5 +1,10 @@
 import { expect } from 'chai';
+import { canonicalJson } from '../../crypto/canonical-json.js';
+import { createCsr } from '../../crypto/csr.js';
 import { chainHash, GENESIS_HASH, verifyChain, type ChainLink } from '../../crypto/hash-chain.js';
+import { generateRsaKeyPairNode } from '../../crypto/node/keys.js';
+import { nodeProvider } from '../../crypto/node/provider.js';
+import { signAttached } from '../../crypto/signed-data.js';
 import { bearer, givenApp, type TestApp } from '../helpers/app.js';
 
 /** A few more audited actions so the chain has something in its middle to tamper with. */
@@ -125,5 +130,85 @@ describe('audit chain', () => {
       expect(after.seq).to.equal(before.seq + 12);
       expect((await app.services.audit.verify()).ok).to.equal(true);
     });
+  });
+});
+
+/** Rewrites every event from `from` on so the links stay consistent (what an insider with the DB could do). */
+async function rewriteChainFrom(app: TestApp, from: number): Promise<void> {
+  const events = await app.services.audit.list(0, 1000);
+  let prev = events.find((e) => e.seq === from - 1)?.hash ?? GENESIS_HASH;
+  for (const event of events.filter((e) => e.seq >= from)) {
+    const payload = event.seq === from ? { ...(event.payload as object), forged: true } : event.payload;
+    const hash = await chainHash(prev, { ...event, payload });
+    await app.db.query('UPDATE audit_events SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?', {
+      replacements: [canonicalJson(payload), prev, hash, event.seq],
+    });
+    prev = hash;
+  }
+  await app.db.query('UPDATE audit_head SET hash = ? WHERE id = 1', { replacements: [prev] });
+}
+
+describe('audit chain: platform-signed checkpoints', () => {
+  let app: TestApp;
+  beforeEach(async () => {
+    app = await givenApp();
+    await someActivity(app);
+  });
+  afterEach(() => app.stop());
+
+  it('signs the head with the platform key; verification checks every checkpoint', async () => {
+    const first = await app.services.audit.checkpoint();
+    expect(first).to.deep.equal(await app.services.audit.head());
+    expect(await app.services.audit.checkpoint(), 'nothing new to sign').to.equal(null);
+    await app.tokenFor('bidder5');
+    const res = await app.http.post('/api/audit/checkpoints').set(bearer(await app.tokenFor('supervisor')));
+    expect(res.status).to.equal(201);
+    expect(res.body.checkpoint.seq).to.be.greaterThan(first!.seq);
+    const result = await app.services.audit.verify();
+    expect(result).to.include({ ok: true, checkpoints: 2 });
+  });
+
+  it('catches a consistent rewrite of the chain that the links alone cannot', async () => {
+    const checkpoint = await app.services.audit.checkpoint();
+    await rewriteChainFrom(app, 10);
+    // the links are consistent again …
+    const links = (await app.services.audit.list(0, 1000)).map((e) => ({ ...e }));
+    expect((await verifyChain(links)).ok).to.equal(true);
+    // … but they no longer match what the platform signed
+    const result = await app.services.audit.verify();
+    expect(result).to.include({ ok: false, firstBrokenSeq: checkpoint!.seq });
+    expect(result.reason).to.match(/platform-signed checkpoint/);
+  });
+
+  it('catches a checkpoint row edited to match a rewritten chain', async () => {
+    const checkpoint = await app.services.audit.checkpoint();
+    await rewriteChainFrom(app, 10);
+    const [[head]] = (await app.db.query('SELECT hash FROM audit_head')) as [{ hash: string }[], unknown];
+    await app.db.query('UPDATE audit_checkpoints SET head_hash = ? WHERE seq = ?', { replacements: [head!.hash, checkpoint!.seq] });
+    const result = await app.services.audit.verify();
+    expect(result).to.include({ ok: false, firstBrokenSeq: checkpoint!.seq });
+    expect(result.reason).to.match(/differs from its signed content/);
+  });
+
+  it('refuses a checkpoint signed by anyone but the platform', async () => {
+    // a bidder with a genuine certificate of the same CA signs a checkpoint of a rewritten chain
+    const keys = await generateRsaKeyPairNode();
+    const issued = await app.services.certificates.issueServiceCertificate(null, createCsr(keys.privateKeyPem, { commonName: 'mallory' }), 'opening');
+    const head = await app.services.audit.head();
+    const forged = await signAttached(new TextEncoder().encode(canonicalJson({ seq: head.seq, hash: head.hash, at: new Date().toISOString() })), { certificatePem: issued.pem, privateKeyPem: keys.privateKeyPem }, { provider: nodeProvider });
+    await app.db.query('INSERT INTO audit_checkpoints (seq, at, head_hash, signature) VALUES (?, ?, ?, ?)', {
+      replacements: [head.seq, new Date(), head.hash, Buffer.from(forged).toString('base64')],
+    });
+    const result = await app.services.audit.verify();
+    expect(result).to.include({ ok: false, firstBrokenSeq: head.seq });
+    expect(result.reason).to.match(/does not verify/);
+  });
+
+  it('reports events deleted up to a signed checkpoint', async () => {
+    const checkpoint = await app.services.audit.checkpoint();
+    await app.db.query(`DELETE FROM audit_events WHERE seq >= ${checkpoint!.seq - 3}`);
+    await app.db.query('UPDATE audit_head SET seq = ?, hash = (SELECT hash FROM (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS last) WHERE id = 1', { replacements: [checkpoint!.seq - 4] });
+    const result = await app.services.audit.verify();
+    expect(result).to.include({ ok: false, firstBrokenSeq: checkpoint!.seq - 3 });
   });
 });

@@ -26,9 +26,22 @@ export const databaseCommands: CliCommand[] = [
       withDb(async (db) => {
         const { AuditLog } = await import('../../kernel/audit/service.js');
         const { systemClock } = await import('../../kernel/clock.js');
-        const result = await new AuditLog(db, systemClock).verify();
+        const { loadConfig } = await import('../../config.js');
+        const { isCaDir, loadCaDir } = await import('../../../crypto/node/ca-dir.js');
+        const { openPlatformSignature } = await import('../../modules/certificates/index.js');
+        const audit = new AuditLog(db, systemClock);
+        // Checkpoints are checked against the platform CA in CA_DIR (verify only: the CLI never signs).
+        const caDir = loadConfig().caDir;
+        if (await isCaDir(caDir)) {
+          const ca = await loadCaDir(caDir);
+          audit.useCheckpointSigner({
+            sign: () => Promise.reject(new Error('the CLI does not sign checkpoints')),
+            open: (signature) => openPlatformSignature(signature, { rootPem: ca.root.certPem, issuingPem: ca.issuing.certPem, now: new Date() }),
+          });
+        }
+        const result = await audit.verify();
         if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        else if (result.ok) process.stdout.write(`audit chain OK: ${result.checked} events, head seq ${result.headSeq}, head hash ${result.headHash}\n`);
+        else if (result.ok) process.stdout.write(`audit chain OK: ${result.checked} events, ${result.checkpoints} signed checkpoint(s), head seq ${result.headSeq}, head hash ${result.headHash}\n`);
         else process.stdout.write(`audit chain BROKEN at seq ${result.firstBrokenSeq}: ${result.reason}\n`);
         return result.ok ? 0 : 1;
       }),

@@ -39,6 +39,21 @@ export function defineAuditModels(db: Db) {
     },
     { sequelize: db, tableName: 'audit_head', modelName: 'AuditHead' },
   );
-  return { AuditEvent, AuditHead };
+  class AuditCheckpoint extends Model<InferAttributes<AuditCheckpoint>, InferCreationAttributes<AuditCheckpoint>> {
+    declare seq: number;
+    declare at: Date;
+    declare headHash: string;
+    declare signature: string;
+  }
+  AuditCheckpoint.init(
+    {
+      seq: { type: DataTypes.INTEGER, primaryKey: true },
+      at: { type: DataTypes.DATE(3), allowNull: false },
+      headHash: { type: DataTypes.STRING(64), allowNull: false },
+      signature: { type: DataTypes.TEXT, allowNull: false },
+    },
+    { sequelize: db, tableName: 'audit_checkpoints', modelName: 'AuditCheckpoint' },
+  );
+  return { AuditEvent, AuditHead, AuditCheckpoint };
 }
 export type AuditModels = ReturnType<typeof defineAuditModels>;

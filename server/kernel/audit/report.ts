@@ -12,6 +12,7 @@ export function renderAuditReport(font: CjkFont, verification: AuditVerification
       ['校验时间 Verified at', verification.verifiedAt],
       ['结果 Result', verification.ok ? '完整，未发现篡改 (intact)' : `链条断裂于序号 ${verification.firstBrokenSeq} (broken)`],
       ['已校验事件 Events checked', String(verification.checked)],
+      ['平台签名检查点 Signed checkpoints', String(verification.checkpoints)],
       ['链头序号 Head seq', String(verification.headSeq)],
       ['链头哈希 Head hash', verification.headHash],
     ];

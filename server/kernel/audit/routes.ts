@@ -12,6 +12,14 @@ export function auditRoutes(audit: AuditLog): RouteSpec[] {
       handle: () => audit.verify(),
     }),
     route({
+      method: 'post',
+      path: '/api/audit/checkpoints',
+      guard: roles('supervisor', 'admin'),
+      summary: 'Sign the current audit head with the platform key now (the server also does it periodically)',
+      status: 201,
+      handle: async () => ({ checkpoint: await audit.checkpoint() }),
+    }),
+    route({
       method: 'get',
       path: '/api/audit/events',
       guard: roles('supervisor', 'admin'),

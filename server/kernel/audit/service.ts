@@ -19,11 +19,29 @@ export interface AuditEntry {
 const PAGE = 1000;
 
 /**
+ * Signs and checks checkpoints of the head. The platform's signing key lives outside the database
+ * (certificates module, CA_DIR), so someone who can rewrite every audit row still cannot make a
+ * checkpoint for the rewritten chain.
+ */
+export interface CheckpointSigner {
+  sign(content: Uint8Array): Promise<Uint8Array>;
+  /** The signed content, after checking the signature and that the signer is the platform; throws otherwise. */
+  open(signature: Uint8Array): Promise<Uint8Array>;
+}
+
+interface CheckpointContent {
+  seq: number;
+  hash: string;
+  at: string;
+}
+
+/**
  * The append-only, hash-chained audit log (architecture: "Audit chain"). `append` must be called
  * inside the transaction that makes the change it records, so the event exists iff the change does.
  */
 export class AuditLog {
   readonly models: AuditModels;
+  private signer: CheckpointSigner | null = null;
 
   constructor(
     private readonly db: Db,
@@ -74,6 +92,50 @@ export class AuditLog {
     }
   }
 
+  useCheckpointSigner(signer: CheckpointSigner): void {
+    this.signer = signer;
+  }
+
+  /**
+   * Signs the current head as a checkpoint (nothing to do if it is already signed or empty).
+   * Called periodically by the server, at shutdown, and by `tenderhall audit checkpoint`.
+   */
+  async checkpoint(): Promise<{ seq: number; hash: string } | null> {
+    if (!this.signer) throw new Error('no checkpoint signer configured');
+    const signer = this.signer;
+    return this.db.transaction(async (t) => {
+      const head = await this.models.AuditHead.findByPk(1, lockFor(t));
+      if (!head || head.seq === 0) return null;
+      if (await this.models.AuditCheckpoint.findByPk(head.seq, { transaction: t })) return null;
+      const at = this.clock.now();
+      const content: CheckpointContent = { seq: head.seq, hash: head.hash, at: at.toISOString() };
+      const signature = await signer.sign(new TextEncoder().encode(canonicalJson(content)));
+      await this.models.AuditCheckpoint.create({ seq: head.seq, at, headHash: head.hash, signature: Buffer.from(signature).toString('base64') }, { transaction: t });
+      return { seq: head.seq, hash: head.hash };
+    });
+  }
+
+  /** Signed checkpoints, oldest first, each checked against its own signature. */
+  private async signedCheckpoints(): Promise<{ seq: number; hash: string; problem: string | null }[]> {
+    const rows = await this.models.AuditCheckpoint.findAll({ order: [['seq', 'ASC']] });
+    const out: { seq: number; hash: string; problem: string | null }[] = [];
+    for (const row of rows) {
+      if (!this.signer) {
+        out.push({ seq: row.seq, hash: row.headHash, problem: 'no checkpoint signer configured to check it' });
+        continue;
+      }
+      try {
+        const content = JSON.parse(new TextDecoder().decode(await this.signer.open(new Uint8Array(Buffer.from(row.signature, 'base64'))))) as CheckpointContent;
+        // The row's own columns are unsigned copies: what counts is the signed content.
+        const problem = content.seq !== row.seq || content.hash !== row.headHash ? 'checkpoint row differs from its signed content' : null;
+        out.push({ seq: content.seq, hash: content.hash, problem });
+      } catch (error) {
+        out.push({ seq: row.seq, hash: row.headHash, problem: `checkpoint signature does not verify (${(error as Error).message})` });
+      }
+    }
+    return out;
+  }
+
   /**
    * Checks every link and then the head. Reports the first broken sequence number: an edited row
    * breaks its own hash, a deleted one leaves a gap, an inserted one breaks the next link or lies
@@ -82,7 +144,17 @@ export class AuditLog {
   async verify(): Promise<AuditVerification> {
     const head = await this.models.AuditHead.findByPk(1);
     if (!head) throw new Error('audit_head row missing: migrations not run');
-    const check = await verifyChain(this.links());
+    const checkpoints = await this.signedCheckpoints();
+    const wanted = new Set(checkpoints.map((c) => c.seq));
+    const hashAt = new Map<number, string>();
+    const links = this.links();
+    const remember = async function* () {
+      for await (const link of links) {
+        if (wanted.has(link.seq)) hashAt.set(link.seq, link.hash);
+        yield link;
+      }
+    };
+    const check = await verifyChain(remember());
     const result = (firstBrokenSeq: number | null, reason: string | null): AuditVerification => ({
       ok: firstBrokenSeq === null,
       checked: check.checked,
@@ -90,9 +162,19 @@ export class AuditLog {
       headHash: head.hash,
       firstBrokenSeq,
       reason,
+      checkpoints: checkpoints.length,
       verifiedAt: this.clock.now().toISOString(),
     });
     if (!check.ok) return result(check.firstBrokenSeq, check.reason);
+    // A chain rewritten from some point on is internally consistent; only the signed checkpoints
+    // (whose key is not in the database) tell. Name the first checkpoint the chain no longer matches.
+    for (const checkpoint of checkpoints) {
+      if (checkpoint.problem) return result(checkpoint.seq, `checkpoint ${checkpoint.seq}: ${checkpoint.problem}`);
+      if (checkpoint.seq > check.lastSeq) return result(check.lastSeq + 1, `events up to the signed checkpoint ${checkpoint.seq} are missing`);
+      if (hashAt.get(checkpoint.seq) !== checkpoint.hash) {
+        return result(checkpoint.seq, `the chain at seq ${checkpoint.seq} differs from the platform-signed checkpoint: rewritten at or before it`);
+      }
+    }
     if (check.lastSeq < head.seq) return result(check.lastSeq + 1, `events ${check.lastSeq + 1}…${head.seq} are missing`);
     if (check.lastSeq > head.seq) return result(head.seq + 1, `event ${head.seq + 1} lies beyond the recorded head`);
     if (check.lastHash !== head.hash) return result(head.seq, 'last event does not match the recorded head hash');

@@ -1,2 +1,2 @@
-export { CertificateService, certificateView, type UsableOptions, type UsableCertificate } from './service.js';
+export { CertificateService, certificateView, openPlatformSignature, type UsableOptions, type UsableCertificate } from './service.js';
 export { certificateRoutes } from './routes.js';

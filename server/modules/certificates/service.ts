@@ -4,6 +4,7 @@ import type { CertificateView, IssuedCertificateResponse } from '../../../contra
 import type { Role } from '../../../contracts/roles.js';
 import { createCrl, issueCertificate, type CertificateProfile, type ExpectedSubject, type IssuedCertificate } from '../../../crypto/ca.js';
 import {
+  certificateRole,
   checkCertificate,
   describeCertificate,
   pemBlocks,
@@ -22,6 +23,12 @@ import { AppError, notFound } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/logger.js';
 import type { IdentityService } from '../identity/index.js';
 import { defineCertificateModels, type CertificateModels, type CertificateRow } from './models.js';
+import path from 'node:path';
+import { createCsr } from '../../../crypto/csr.js';
+import { generateRsaKeyPairNode } from '../../../crypto/node/keys.js';
+import { writeFileAtomic } from '../../../crypto/node/files.js';
+import { nodeProvider } from '../../../crypto/node/provider.js';
+import { signAttached, verifySignedData, type CmsSigner } from '../../../crypto/signed-data.js';
 
 const DAY_MS = 86_400_000;
 /** Re-sign the CRL when less than this is left before its nextUpdate, so relying parties never hold a stale one. */
@@ -125,6 +132,47 @@ export class CertificateService {
   /** The platform root and every configured external root. */
   trustAnchorsPem(): string[] {
     return [this.platformCa.root.certPem, ...this.externalAnchors];
+  }
+
+  // ── the platform's own signing key ──────────────────────────────────────────────────────────
+
+  /**
+   * The platform signing key and certificate (profile `platform`), kept in CA_DIR beside the CA:
+   * made at first use, the key never in the database. It signs audit checkpoints (and, later,
+   * receipts). Two processes starting together: the first rename wins, the other reads it.
+   */
+  async platformSigner(): Promise<CmsSigner> {
+    const keyPath = path.join(this.config.caDir, 'platform.key');
+    const certPath = path.join(this.config.caDir, 'platform.crt');
+    const read = async () => ({ privateKeyPem: await fs.readFile(keyPath, 'utf8'), certificatePem: await fs.readFile(certPath, 'utf8') });
+    try {
+      return { ...(await read()), chainPem: [this.platformCa.issuing.certPem] };
+    } catch {
+      // not made yet
+    }
+    const keys = await generateRsaKeyPairNode();
+    const issued = await this.issueServiceCertificate(null, createCsr(keys.privateKeyPem, { commonName: 'Tenderhall 平台签章 (platform signer)' }), 'platform', 3650);
+    const temp = path.join(this.config.caDir, `.platform-${process.pid}-${Date.now()}`);
+    await fs.mkdir(temp, { mode: 0o700 });
+    await writeFileAtomic(path.join(temp, 'platform.key'), keys.privateKeyPem, 0o600);
+    await writeFileAtomic(path.join(temp, 'platform.crt'), issued.pem);
+    try {
+      // link() refuses an existing target, so a key another process already made is never replaced
+      await fs.link(path.join(temp, 'platform.crt'), certPath).catch(() => undefined);
+      await fs.link(path.join(temp, 'platform.key'), keyPath).catch(() => undefined);
+    } finally {
+      await fs.rm(temp, { recursive: true, force: true });
+    }
+    return { ...(await read()), chainPem: [this.platformCa.issuing.certPem] };
+  }
+
+  /** Signs with the platform key; opens only signatures by a valid platform certificate of this CA. */
+  async checkpointSigner(): Promise<{ sign(content: Uint8Array): Promise<Uint8Array>; open(signature: Uint8Array): Promise<Uint8Array> }> {
+    const signer = await this.platformSigner();
+    return {
+      sign: (content) => signAttached(content, signer, { provider: nodeProvider, signingTime: this.clock.now() }),
+      open: (signature) => openPlatformSignature(signature, { rootPem: this.platformCa.root.certPem, issuingPem: this.platformCa.issuing.certPem, now: this.clock.now() }),
+    };
   }
 
   // ── issuing ────────────────────────────────────────────────────────────────────────────────
@@ -294,4 +342,23 @@ export class CertificateService {
     }
     return { ...checked, record: row ? certificateView(row) : null };
   }
+}
+
+/**
+ * The content of a CMS signature made by the platform key of this CA — checked signature, chain to
+ * the platform root at signing time, and the `platform` profile — or a typed error. Used to check
+ * audit checkpoints by the server and by `tenderhall audit verify` (which reads the CA from CA_DIR).
+ */
+export async function openPlatformSignature(signature: Uint8Array, ca: { rootPem: string; issuingPem: string; now: Date }): Promise<Uint8Array> {
+  const verified = await verifySignedData(signature, { provider: nodeProvider });
+  await checkCertificate(verified.signerCertificatePem, {
+    trustAnchorsPem: [ca.rootPem],
+    intermediatesPem: [ca.issuingPem],
+    at: verified.signingTime ?? ca.now,
+    usage: 'signature',
+  });
+  if (certificateRole(verified.signerCertificatePem) !== 'platform') {
+    throw new CertificateError('CERT_WRONG_USAGE', 'not signed by a platform certificate');
+  }
+  return verified.content;
 }
