@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
 import { canonicalJson } from '../../crypto/canonical-json.js';
+import { certificateSerial } from '../../crypto/certificates.js';
 import { createCsr } from '../../crypto/csr.js';
 import { chainHash, GENESIS_HASH, verifyChain, type ChainLink } from '../../crypto/hash-chain.js';
 import { generateRsaKeyPairNode } from '../../crypto/node/keys.js';
@@ -202,6 +205,23 @@ describe('audit chain: platform-signed checkpoints', () => {
     const result = await app.services.audit.verify();
     expect(result).to.include({ ok: false, firstBrokenSeq: head.seq });
     expect(result.reason).to.match(/does not verify/);
+  });
+
+  it('stops trusting checkpoints signed after the platform certificate was revoked', async () => {
+    const before = await app.services.audit.checkpoint();
+    const platformPem = fs.readFileSync(path.join(app.config.caDir, 'platform.crt'), 'utf8');
+    app.clock.advance(60_000);
+    const revoked = await app.http
+      .post(`/api/certificates/${certificateSerial(platformPem)}/revoke`)
+      .set(bearer(await app.tokenFor('admin')))
+      .send({ reason: 'keyCompromise' });
+    expect(revoked.status, revoked.text).to.equal(200);
+    app.clock.advance(60_000);
+    const after = await app.services.audit.checkpoint();
+    const result = await app.services.audit.verify();
+    expect(result).to.include({ ok: false, firstBrokenSeq: after!.seq });
+    expect(result.reason).to.match(/revoked/i);
+    expect(after!.seq).to.be.greaterThan(before!.seq);
   });
 
   it('reports events deleted up to a signed checkpoint', async () => {

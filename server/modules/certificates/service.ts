@@ -171,7 +171,9 @@ export class CertificateService {
     const signer = await this.platformSigner();
     return {
       sign: (content) => signAttached(content, signer, { provider: nodeProvider, signingTime: this.clock.now() }),
-      open: (signature) => openPlatformSignature(signature, { rootPem: this.platformCa.root.certPem, issuingPem: this.platformCa.issuing.certPem, now: this.clock.now() }),
+      // with the current CRL: a revoked platform certificate's later checkpoints do not count
+      open: async (signature) =>
+        openPlatformSignature(signature, { rootPem: this.platformCa.root.certPem, issuingPem: this.platformCa.issuing.certPem, now: this.clock.now(), crlsDer: [await this.crlDer()] }),
     };
   }
 
@@ -349,13 +351,14 @@ export class CertificateService {
  * the platform root at signing time, and the `platform` profile — or a typed error. Used to check
  * audit checkpoints by the server and by `tenderhall audit verify` (which reads the CA from CA_DIR).
  */
-export async function openPlatformSignature(signature: Uint8Array, ca: { rootPem: string; issuingPem: string; now: Date }): Promise<Uint8Array> {
+export async function openPlatformSignature(signature: Uint8Array, ca: { rootPem: string; issuingPem: string; now: Date; crlsDer?: Uint8Array[] }): Promise<Uint8Array> {
   const verified = await verifySignedData(signature, { provider: nodeProvider });
   await checkCertificate(verified.signerCertificatePem, {
     trustAnchorsPem: [ca.rootPem],
     intermediatesPem: [ca.issuingPem],
     at: verified.signingTime ?? ca.now,
     usage: 'signature',
+    ...(ca.crlsDer ? { crlsDer: ca.crlsDer } : {}),
   });
   if (certificateRole(verified.signerCertificatePem) !== 'platform') {
     throw new CertificateError('CERT_WRONG_USAGE', 'not signed by a platform certificate');
