@@ -32,6 +32,9 @@ describe('README walkthrough: CA, opening-key shares, seal, receipt, open (CLI +
       expect(fs.readFileSync(path.join(dir, 'opened.json'), 'utf8')).to.equal(fs.readFileSync(path.join(dir, 'bid.json'), 'utf8'));
       expect(fs.existsSync(path.join(dir, 'opening.key'))).to.equal(false);
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'receipt.json'), 'utf8'))).to.include({ trade: 'T-2026-001', bidder: '91360702MA37U2D948', seq: 1 });
+      expect(result.stdout).to.contain('not revoked (1 CRL)');
+      expect(result.stderr).to.contain('CERT_REVOKED');
+      expect(result.stdout).to.contain('refused as revoked');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(bin, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { openBidFile, signaturePathFor, sealBidFile, unlockBidFile, verifyOuterF
 import { certificateDerToPem, pemBlocks, pemToDer } from '../../../crypto/pem.js';
 import { checkCertificate } from '../../../crypto/certificates.js';
 import { combineShares } from '../../../crypto/opening-key.js';
-import { CliUsageError, readText, required, type CliCommand } from './index.js';
+import { CliUsageError, readBytes, readText, required, type CliCommand } from './index.js';
 
 /** Sealed-bid verbs: seal, verify (outer, no opening), open, unlock. PEM keys/certs, DER CMS files. */
 
@@ -52,10 +52,11 @@ export function subjectLine(pem: string): string {
 }
 
 /**
- * Chain check with crypto/certificates.ts when it offers one: self-signed certificates in the --ca
- * file are the trust anchors, the rest (and those carried in the signature) intermediates.
+ * Chain check: self-signed certificates in the --ca file are the trust anchors, the rest (and those
+ * carried in the signature) intermediates; each --crl file (DER, e.g. from GET /api/ca/crl) is a
+ * revocation list the chain is checked against.
  */
-async function checkChain(signerPem: string, carriedPem: string[], caPath: string): Promise<string> {
+async function checkChain(signerPem: string, carriedPem: string[], caPath: string, crlPaths: string[] = []): Promise<string> {
   const caText = await readText(caPath, 'CA file');
   const blocks = pemBlocks(caText).filter((b) => b.label === 'CERTIFICATE');
   if (blocks.length === 0) throw new CryptoFormatError('PEM_MALFORMED', `no certificate in ${caPath}`);
@@ -67,8 +68,9 @@ async function checkChain(signerPem: string, carriedPem: string[], caPath: strin
   }
   // no self-signed certificate given: trust what was given as it is
   if (anchors.length === 0) anchors.push(...intermediates.splice(carriedPem.length));
-  await checkCertificate(signerPem, { trustAnchorsPem: anchors, intermediatesPem: intermediates, at: new Date(), usage: 'signature' });
-  return 'chain OK';
+  const crlsDer = await Promise.all(crlPaths.map((p) => readBytes(p, 'CRL')));
+  await checkCertificate(signerPem, { trustAnchorsPem: anchors, intermediatesPem: intermediates, at: new Date(), usage: 'signature', ...(crlsDer.length ? { crlsDer } : {}) });
+  return crlsDer.length ? `chain OK, not revoked (${crlsDer.length} CRL${crlsDer.length > 1 ? 's' : ''})` : 'chain OK (no --crl: revocation not checked)';
 }
 
 export const sealedBidCommands: CliCommand[] = [
@@ -101,15 +103,15 @@ export const sealedBidCommands: CliCommand[] = [
   },
   {
     verbs: ['verify'],
-    usage: 'verify --in SEALED [--sig SEALED.sig] [--ca CHAIN]',
+    usage: 'verify --in SEALED [--sig SEALED.sig] [--ca CHAIN [--crl CRL]…]',
     summary: 'check who submitted exactly these sealed bytes (outer signature), without opening',
-    options: { in: { type: 'string' }, sig: { type: 'string' }, ca: { type: 'string' } },
+    options: { in: { type: 'string' }, sig: { type: 'string' }, ca: { type: 'string' }, crl: { type: 'string', multiple: true } },
     async run({ values }) {
       const inPath = required(values, 'in');
       const sigPath = typeof values.sig === 'string' ? values.sig : signaturePathFor(inPath);
       await fileSize(sigPath, 'signature');
       const outer = await verifyOuterFile(inPath, sigPath, { onProgress: progress('hashing', await fileSize(inPath, 'input')) });
-      const chain = typeof values.ca === 'string' ? await checkChain(outer.signerCertificatePem, outer.certificatesPem, values.ca) : 'chain not checked (no --ca)';
+      const chain = typeof values.ca === 'string' ? await checkChain(outer.signerCertificatePem, outer.certificatesPem, values.ca, (values.crl as string[] | undefined) ?? []) : 'chain not checked (no --ca)';
       process.stdout.write(
         `signature OK: signed by ${subjectLine(outer.signerCertificatePem)}${outer.signingTime ? ` at ${outer.signingTime.toISOString()}` : ''}; ${chain}; sha256 ${Buffer.from(outer.envelopeSha256).toString('hex')}\n`,
       );
@@ -118,7 +120,7 @@ export const sealedBidCommands: CliCommand[] = [
   },
   {
     verbs: ['open'],
-    usage: 'open (--key KEY [--cert CRT] | --shares SHARE… --cert OPENING_CRT [--trade ID] | --cek CEK) --in SEALED --out FILE [--sig SEALED.sig] [--ca CHAIN]',
+    usage: 'open (--key KEY [--cert CRT] | --shares SHARE… --cert OPENING_CRT [--trade ID] | --cek CEK) --in SEALED --out FILE [--sig SEALED.sig] [--ca CHAIN [--crl CRL]…]',
     summary: 'decrypt a sealed bid (own key, k opened opening-key shares, or a released content key) and verify its inner signature; the output appears only if all checks pass',
     options: {
       key: { type: 'string' },
@@ -130,6 +132,7 @@ export const sealedBidCommands: CliCommand[] = [
       out: { type: 'string' },
       sig: { type: 'string' },
       ca: { type: 'string' },
+      crl: { type: 'string', multiple: true },
     },
     positionals: true,
     async run({ values, positionals }) {
@@ -162,7 +165,7 @@ export const sealedBidCommands: CliCommand[] = [
         ...(sigPath ? { signaturePath: sigPath } : {}),
         ...(onProgress ? { onProgress } : {}),
       });
-      const chain = typeof values.ca === 'string' ? await checkChain(opened.innerSignerCertificatePem, opened.innerCertificatesPem, values.ca) : 'chain not checked (no --ca)';
+      const chain = typeof values.ca === 'string' ? await checkChain(opened.innerSignerCertificatePem, opened.innerCertificatesPem, values.ca, (values.crl as string[] | undefined) ?? []) : 'chain not checked (no --ca)';
       process.stdout.write(
         `opened → ${outPath}: bid package signed by ${subjectLine(opened.innerSignerCertificatePem)}${opened.innerSigningTime ? ` at ${opened.innerSigningTime.toISOString()}` : ''}; ${chain}${opened.outer ? '; outer signature OK, same signer' : ''}\n`,
       );
