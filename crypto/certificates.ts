@@ -131,11 +131,6 @@ export function pemToDer(pem: string, label = 'CERTIFICATE'): Uint8Array {
   return binaryToBytes(pemBody(pem, label));
 }
 
-export function derToPemText(der: Uint8Array, label = 'CERTIFICATE'): string {
-  const lines = btoa(bytesToBinary(der)).match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
-
 // ── parsing ────────────────────────────────────────────────────────────────────────────────────
 
 function certFromBinaryDer(binary: string): ForgeCert {

@@ -3,6 +3,8 @@
  * and kept there) and in Node ≥ 19. Keys leave as PEM: PKCS#8 for the private key, SPKI for the
  * public key. Node-only callers may prefer crypto/node/keys.ts (node:crypto, same output format).
  */
+import { derToPem } from './pem.js';
+
 export const RSA_MODULUS_BITS = 2048;
 const PUBLIC_EXPONENT = new Uint8Array([1, 0, 1]);
 
@@ -11,14 +13,6 @@ export interface PemKeyPair {
   privateKeyPem: string;
   /** SPKI `-----BEGIN PUBLIC KEY-----`. */
   publicKeyPem: string;
-}
-
-export function derToPem(label: string, der: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < der.length; i += 0x8000) binary += String.fromCharCode(...der.subarray(i, i + 0x8000));
-  const base64 = btoa(binary);
-  const lines = base64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
 /** A fresh RSA-2048 key pair made by WebCrypto, exported as PEM (the private key is extractable by design: the holder saves it). */
@@ -31,5 +25,5 @@ export async function generateRsaKeyPairPem(bits = RSA_MODULUS_BITS): Promise<Pe
   );
   const pkcs8 = new Uint8Array(await subtle.exportKey('pkcs8', pair.privateKey));
   const spki = new Uint8Array(await subtle.exportKey('spki', pair.publicKey));
-  return { privateKeyPem: derToPem('PRIVATE KEY', pkcs8), publicKeyPem: derToPem('PUBLIC KEY', spki) };
+  return { privateKeyPem: derToPem(pkcs8, 'PRIVATE KEY'), publicKeyPem: derToPem(spki, 'PUBLIC KEY') };
 }

@@ -13,12 +13,12 @@ import { combine, split } from 'shamir-secret-sharing';
 import { canonicalJson } from './canonical-json.js';
 import { toHex } from './digest.js';
 import { openBytes, sealBytes } from './envelope.js';
+import { derToPem } from './pem.js';
 import { CryptoFormatError, ShareError } from './errors.js';
 import { OID } from './oids.js';
 import {
   base64ToBytes,
   bytesToBase64,
-  derToPem,
   equalBytes,
   integerBytes,
   parseCertificatePem,
@@ -199,7 +199,7 @@ export async function combineShares(shares: ReadonlyArray<OpeningKeyShare | Uint
   } catch (cause) {
     throw new ShareError('KEY_MISMATCH', `the rebuilt key does not match the opening certificate: ${(cause as Error).message}`, { cause });
   }
-  return derToPem('PRIVATE KEY', pkcs8);
+  return derToPem(pkcs8, 'PRIVATE KEY');
 }
 
 function bigint(bytes: Uint8Array): bigint {

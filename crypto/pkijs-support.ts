@@ -8,6 +8,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CertificateError, CryptoFormatError, CryptoVerifyError } from './errors.js';
 import { OID } from './oids.js';
+import { bytesToBase64, derToPem } from './pem.js';
 
 /** WebCrypto's key type, named without the DOM lib (tsconfig has none) and without node:crypto. */
 export type WebCryptoKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
@@ -22,11 +23,8 @@ export function ensurePkijsEngine(): void {
 
 // ---------- bytes, base64, PEM ----------
 
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
+// Encoding has one home (pem.ts); decoding here stays strict-canonical on purpose.
+export { bytesToBase64 };
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** Strict base64: refuses anything that would not re-encode to the same text (so a flipped character never decodes silently). */
@@ -36,11 +34,6 @@ export function base64ToBytes(text: string): Uint8Array | null {
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return bytesToBase64(out) === text ? out : null;
-}
-
-export function derToPem(label: string, der: Uint8Array): string {
-  const lines = bytesToBase64(der).match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
 /** Every PEM block with the given label, in order. */
@@ -102,7 +95,7 @@ export function certificateDer(certificate: pkijs.Certificate): Uint8Array {
 }
 
 export function certificatePem(certificate: pkijs.Certificate): string {
-  return derToPem('CERTIFICATE', certificateDer(certificate));
+  return derToPem(certificateDer(certificate), 'CERTIFICATE');
 }
 
 /** Extended key usage OIDs of a certificate, and whether the extension is critical. */
