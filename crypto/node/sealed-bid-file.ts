@@ -133,6 +133,19 @@ function innerSignedDataSink(outputPath: string, innerLength: number, provider: 
     position += chunk.length;
   };
 
+  /** The buffered head is complete: read the layout, open the output, route what follows the header. */
+  const startContent = async (): Promise<SignedDataLayout> => {
+    const buf = concat(head);
+    head = [];
+    const started = signedDataLayout(buf, innerLength);
+    if (!started.content) throw new CryptoVerifyError('SIGNATURE_INVALID', 'the inner signature carries no bid package');
+    layout = started;
+    file = await fileSink(outputPath);
+    position = started.content.offset;
+    await route(buf.subarray(started.content.offset));
+    return started;
+  };
+
   return {
     async write(chunk) {
       if (!chunk.length) return;
@@ -140,30 +153,16 @@ function innerSignedDataSink(outputPath: string, innerLength: number, provider: 
       head.push(new Uint8Array(chunk));
       headLength += chunk.length;
       if (headLength < Math.min(innerLength, INNER_HEAD_WINDOW)) return;
-      const buf = concat(head);
-      head = [];
-      layout = signedDataLayout(buf, innerLength);
-      if (!layout.content) throw new CryptoVerifyError('SIGNATURE_INVALID', 'the inner signature carries no bid package');
-      file = await fileSink(outputPath);
-      position = layout.content.offset;
-      await route(buf.subarray(layout.content.offset));
+      await startContent();
     },
     async finish() {
-      if (!layout) {
-        // a tiny inner object: all of it arrived before the head window filled
-        const buf = concat(head);
-        head = [];
-        layout = signedDataLayout(buf, innerLength);
-        if (!layout.content) throw new CryptoVerifyError('SIGNATURE_INVALID', 'the inner signature carries no bid package');
-        file = await fileSink(outputPath);
-        position = layout.content.offset;
-        await route(buf.subarray(layout.content.offset));
-      }
+      // a tiny inner object: all of it arrived before the head window filled
+      const started = layout ?? (await startContent());
       if (position !== innerLength) throw new CryptoFormatError('TRUNCATED', 'inner SignedData ended early');
       const contentDigest = new Uint8Array(hash.digest());
       const verified = await verifySignerInfo({
-        eContentType: layout.eContentType,
-        digestHashes: layout.digestHashes,
+        eContentType: started.eContentType,
+        digestHashes: started.digestHashes,
         tail: parseSignedDataTail(concat(tail)),
         digestOf: async (name) => {
           if (name !== 'SHA-256') throw new CryptoFormatError('CMS_UNSUPPORTED', `streamed inner signature with ${name} (SHA-256 expected)`);
