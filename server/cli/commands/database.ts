@@ -36,7 +36,7 @@ export const databaseCommands: CliCommand[] = [
           const ca = await loadCaDir(caDir);
           audit.useCheckpointSigner({
             sign: () => Promise.reject(new Error('the CLI does not sign checkpoints')),
-            open: (signature) => openPlatformSignature(signature, { rootPem: ca.root.certPem, issuingPem: ca.issuing.certPem, now: new Date() }),
+            opener: async () => (signature) => openPlatformSignature(signature, { rootPem: ca.root.certPem, issuingPem: ca.issuing.certPem, now: new Date() }),
           });
         }
         const result = await audit.verify();

@@ -25,8 +25,12 @@ const PAGE = 1000;
  */
 export interface CheckpointSigner {
   sign(content: Uint8Array): Promise<Uint8Array>;
-  /** The signed content, after checking the signature and that the signer is the platform; throws otherwise. */
-  open(signature: Uint8Array): Promise<Uint8Array>;
+  /**
+   * A checker for one verification run (it may load what all checks share, e.g. the current CRL,
+   * once): answers the signed content after checking the signature and that the signer is the
+   * platform; throws otherwise.
+   */
+  opener(): Promise<(signature: Uint8Array) => Promise<Uint8Array>>;
 }
 
 interface CheckpointContent {
@@ -119,13 +123,14 @@ export class AuditLog {
   private async signedCheckpoints(): Promise<{ seq: number; hash: string; problem: string | null }[]> {
     const rows = await this.models.AuditCheckpoint.findAll({ order: [['seq', 'ASC']] });
     const out: { seq: number; hash: string; problem: string | null }[] = [];
+    const open = rows.length && this.signer ? await this.signer.opener() : null;
     for (const row of rows) {
-      if (!this.signer) {
+      if (!open) {
         out.push({ seq: row.seq, hash: row.headHash, problem: 'no checkpoint signer configured to check it' });
         continue;
       }
       try {
-        const content = JSON.parse(new TextDecoder().decode(await this.signer.open(new Uint8Array(Buffer.from(row.signature, 'base64'))))) as CheckpointContent;
+        const content = JSON.parse(new TextDecoder().decode(await open(new Uint8Array(Buffer.from(row.signature, 'base64'))))) as CheckpointContent;
         // The row's own columns are unsigned copies: what counts is the signed content.
         const problem = content.seq !== row.seq || content.hash !== row.headHash ? 'checkpoint row differs from its signed content' : null;
         out.push({ seq: content.seq, hash: content.hash, problem });

@@ -17,7 +17,7 @@ import { initCaDir, type CaDir } from '../../../crypto/node/ca-dir.js';
 import type { Config } from '../../config.js';
 import { lockFor, type Db } from '../../db/index.js';
 import type { Actor } from '../../kernel/actor.js';
-import type { AuditLog } from '../../kernel/audit/service.js';
+import type { AuditLog, CheckpointSigner } from '../../kernel/audit/service.js';
 import type { Clock } from '../../kernel/clock.js';
 import { AppError, notFound } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/logger.js';
@@ -167,13 +167,15 @@ export class CertificateService {
   }
 
   /** Signs with the platform key; opens only signatures by a valid platform certificate of this CA. */
-  async checkpointSigner(): Promise<{ sign(content: Uint8Array): Promise<Uint8Array>; open(signature: Uint8Array): Promise<Uint8Array> }> {
+  async checkpointSigner(): Promise<CheckpointSigner> {
     const signer = await this.platformSigner();
     return {
       sign: (content) => signAttached(content, signer, { provider: nodeProvider, signingTime: this.clock.now() }),
-      // with the current CRL: a revoked platform certificate's later checkpoints do not count
-      open: async (signature) =>
-        openPlatformSignature(signature, { rootPem: this.platformCa.root.certPem, issuingPem: this.platformCa.issuing.certPem, now: this.clock.now(), crlsDer: [await this.crlDer()] }),
+      // with the current CRL, read once per verification: a revoked platform certificate's later checkpoints do not count
+      opener: async () => {
+        const ca = { rootPem: this.platformCa.root.certPem, issuingPem: this.platformCa.issuing.certPem, now: this.clock.now(), crlsDer: [await this.crlDer()] };
+        return (signature) => openPlatformSignature(signature, ca);
+      },
     };
   }
 
