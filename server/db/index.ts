@@ -130,11 +130,6 @@ export function dialectOf(db: Db): 'sqlite' | 'mysql' {
   return db.getDialect() === 'sqlite' ? 'sqlite' : 'mysql';
 }
 
-/** Runs `work` in one transaction: all of it is written, or none. */
-export function inTransaction<T>(db: Db, work: (t: Transaction) => Promise<T>): Promise<T> {
-  return db.transaction((t) => work(t));
-}
-
 /** Row lock for "read then update" on MySQL; SQLite's IMMEDIATE transaction already holds the write lock. */
 export function lockFor(t: Transaction): { transaction: Transaction; lock: Transaction['LOCK']['UPDATE'] } {
   return { transaction: t, lock: t.LOCK.UPDATE };

@@ -103,7 +103,7 @@ export class IdentityService {
 
   async logout(actor: Actor): Promise<void> {
     await this.db.transaction(async (t) => {
-      await this.models.Session.update({ revokedAt: this.clock.now() }, { where: { tokenHash: actor.sessionId }, transaction: t });
+      await this.sessions.revoke(actor.sessionId, t);
       await this.audit.append(t, { actor, action: 'auth.logout', subject: `user:${actor.userId}`, payload: {} });
     });
   }
@@ -194,9 +194,7 @@ export class IdentityService {
       if (user.id === actor.userId) throw new AppError('CONFLICT', 'an administrator cannot disable themselves');
       const from = user.status;
       await user.update({ status, updatedAt: this.clock.now() }, { transaction: t });
-      if (status === 'disabled') {
-        await this.models.Session.update({ revokedAt: this.clock.now() }, { where: { userId, revokedAt: null }, transaction: t });
-      }
+      if (status === 'disabled') await this.sessions.revokeAllFor(userId, t);
       await this.audit.append(t, { actor, action: 'identity.user_status_changed', subject: `user:${user.id}`, payload: { username: user.username, from, to: status } });
       return adminUserView(user);
     });

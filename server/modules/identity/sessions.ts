@@ -62,12 +62,14 @@ export class Sessions implements ActorResolver {
     return session ? new Date(session.expiresAt) : null;
   }
 
-  async revoke(sessionId: string): Promise<void> {
-    await this.models.Session.update({ revokedAt: this.clock.now() }, { where: { tokenHash: sessionId, revokedAt: null } });
+  /** Ends one session (logout), inside the caller's transaction so it lands with its audit event. */
+  async revoke(sessionId: string, transaction?: Transaction): Promise<void> {
+    await this.models.Session.update({ revokedAt: this.clock.now() }, { where: { tokenHash: sessionId, revokedAt: null }, transaction });
   }
 
-  async revokeAllFor(userId: number): Promise<void> {
-    await this.models.Session.update({ revokedAt: this.clock.now() }, { where: { userId, revokedAt: null } });
+  /** Ends every session of a user (e.g. when the account is disabled). */
+  async revokeAllFor(userId: number, transaction?: Transaction): Promise<void> {
+    await this.models.Session.update({ revokedAt: this.clock.now() }, { where: { userId, revokedAt: null }, transaction });
   }
 
   /** Drops sessions that ended more than a day ago (called at start and by the scheduler). */
