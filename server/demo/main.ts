@@ -179,15 +179,15 @@ async function main(): Promise<void> {
     const outer = await verifyOuterFile(sealedPath, sealedBid.signaturePath);
     await running.services.certificates.assertUsable(outer.signerCertificatePem, { organisationId: running.seed!.organisations.bidder1!, usage: 'signature' });
     say(`bidder1.sealed (${sealedBid.size} bytes, sha256 ${toHex(sealedBid.envelopeSha256).slice(0, 16)}…) + bidder1.sealed.sig: outer signature and certificate check out`);
-    const platformKeys = await generateRsaKeyPairNode();
+    // the platform's own signing key (CA_DIR/platform.key, the one that signs audit checkpoints)
+    const platform = await running.services.certificates.platformSigner();
     const tsaKeys = await generateRsaKeyPairNode();
-    const platformCert = await running.services.certificates.issueServiceCertificate(null, createCsr(platformKeys.privateKeyPem, { commonName: 'Tenderhall 平台签章' }), 'platform');
     const tsaCert = await running.services.certificates.issueServiceCertificate(null, createCsr(tsaKeys.privateKeyPem, { commonName: 'Tenderhall 时间戳服务' }), 'tsa');
     const chainPem = running.services.certificates.chainPem();
     const receivedAt = new Date();
     const receipt = await makeReceipt(
       { trade: tradeId, bidder: '91360702MA37U2D948', sha256: toHex(sealedBid.envelopeSha256), size: sealedBid.size, receivedAt: receivedAt.toISOString(), seq: 1 },
-      { platformCertificatePem: platformCert.pem, platformPrivateKeyPem: platformKeys.privateKeyPem, platformChainPem: chainPem, tsa: { certificatePem: tsaCert.pem, privateKeyPem: tsaKeys.privateKeyPem, chainPem }, now: receivedAt },
+      { platformCertificatePem: platform.certificatePem, platformPrivateKeyPem: platform.privateKeyPem, platformChainPem: chainPem, tsa: { certificatePem: tsaCert.pem, privateKeyPem: tsaKeys.privateKeyPem, chainPem }, now: receivedAt },
     );
     await writeFileAtomic(path.join(bidsDir, 'bidder1.receipt.der'), receipt);
     const checked = await verifyReceipt(receipt, { trustAnchorsPem: rootPem });
