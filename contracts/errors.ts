@@ -10,7 +10,6 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body is too large' },
   VALIDATION_FAILED: { status: 400, title: 'Request failed validation' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
-  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
   NOT_FOUND: { status: 404, title: 'Resource not found' },
   CONFLICT: { status: 409, title: 'Conflicts with the current state' },
   // authentication and authorisation

@@ -141,6 +141,18 @@ describe('identity: login, sessions and throttling', () => {
     expect(refused.body.code).to.equal('AUTH_ACCOUNT_DISABLED');
   });
 
+  it('refuses an administrator removing their own admin role or disabling themselves (409 CONFLICT)', async () => {
+    const token = (await login(app, 'admin', 'demo1234')).body.token as string;
+    const me = (await app.http.get('/api/auth/me').set(bearer(token))).body.user as { id: number };
+    const demote = await app.http.patch(`/api/admin/users/${me.id}/role`).set(bearer(token)).send({ role: 'supervisor' });
+    expect(demote.status).to.equal(409);
+    expect(demote.body.code).to.equal('CONFLICT');
+    const disable = await app.http.patch(`/api/admin/users/${me.id}/status`).set(bearer(token)).send({ status: 'disabled' });
+    expect(disable.status).to.equal(409);
+    expect(disable.body.code).to.equal('CONFLICT');
+    expect((await app.http.get('/api/auth/me').set(bearer(token))).body.user.role).to.equal('admin');
+  });
+
   it('stores only a scrypt hash of each password and only a hash of each session token', async () => {
     const [users] = await app.db.query("SELECT password_hash FROM users WHERE username = 'staff'");
     expect((users as { password_hash: string }[])[0]!.password_hash).to.match(/^scrypt\$15\$8\$1\$/);

@@ -74,6 +74,17 @@ describe('bad input never reaches a service: clear 4xx with a code, nothing writ
     expect(await footprint(app)).to.deep.equal(before);
   });
 
+  it('refuses a well-formed division code that is not in the region tree with 400 REGION_UNKNOWN', async () => {
+    const before = await footprint(app);
+    const res = await app.http
+      .post('/api/organisations')
+      .set(bearer(await app.tokenFor('admin')))
+      .send({ ...valid, regionCode: '110000' });
+    expect(res.status).to.equal(400);
+    expect(res.body.code).to.equal('REGION_UNKNOWN');
+    expect(await footprint(app)).to.deep.equal(before);
+  });
+
   it('answers unknown API routes with 404 ROUTE_NOT_FOUND as problem+json', async () => {
     const res = await app.http.get('/api/no-such-thing');
     expect(res.status).to.equal(404);
