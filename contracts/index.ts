@@ -7,3 +7,6 @@ export * from './identity.js';
 export * from './audit.js';
 export * from './health.js';
 export * from './certificates.js';
+export * from './calendar.js';
+export * from './trades.js';
+export * from './bids.js';

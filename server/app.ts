@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import { auditRoutes } from './kernel/audit/routes.js';
 import { AuditLog } from './kernel/audit/service.js';
+import { CalendarService, calendarRoutes } from './kernel/calendar/index.js';
 import type { Clock } from './kernel/clock.js';
 import { healthHandler } from './kernel/health.js';
 import { mountRoutes, type RouteSpec } from './kernel/http.js';
@@ -17,6 +18,17 @@ import { projectRoot } from './kernel/paths.js';
 import { problemHandler, routeNotFound } from './kernel/problem.js';
 import { CertificateService, certificateRoutes } from './modules/certificates/index.js';
 import { IdentityService, identityRoutes } from './modules/identity/index.js';
+import { RulesService, rulesRoutes } from './kernel/rules/service.js';
+import { BlobStore } from './kernel/storage.js';
+import { Scheduler } from './kernel/lifecycle/scheduler.js';
+import { CreditGate } from './modules/credit/gate.js';
+import { TradeService } from './modules/trades/service.js';
+import { tradeRoutes } from './modules/trades/routes.js';
+import { dueTrades } from './modules/trades/schedule.js';
+import { Notifier } from './modules/trades/notifier.js';
+import { BidService } from './modules/bids/service.js';
+import { bidRoutes } from './modules/bids/routes.js';
+import { defineTradeModels } from './modules/trades/models.js';
 
 export interface AppDeps {
   config: Config;
@@ -29,6 +41,12 @@ export interface Services {
   audit: AuditLog;
   identity: IdentityService;
   certificates: CertificateService;
+  calendar: CalendarService;
+  rules: RulesService;
+  blobs: BlobStore;
+  trades: TradeService;
+  bids: BidService;
+  scheduler: Scheduler;
 }
 
 export interface Tenderhall {
@@ -49,9 +67,26 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
   await certificates.start();
   // The audit head is signed with the platform key (CA_DIR), which a database insider does not hold.
   audit.useCheckpointSigner(await certificates.checkpointSigner());
-  const services: Services = { audit, identity, certificates };
+  const calendar = new CalendarService(db, audit, identity.regions, clock);
+  const rules = new RulesService(db, audit, clock, identity.regions);
+  const blobs = new BlobStore(config.dataDir, logger);
+  await blobs.start();
+  const notifier = new Notifier(defineTradeModels(db), clock);
+  const trades = new TradeService(db, audit, clock, identity, certificates, rules, calendar, new CreditGate(db), blobs, notifier, logger);
+  const bids = new BidService(db, audit, clock, identity, certificates, trades, blobs);
+  const scheduler = new Scheduler(dueTrades(trades), clock, logger, config.schedulerPollMs);
+  trades.scheduler = scheduler;
+  const services: Services = { audit, identity, certificates, calendar, rules, blobs, trades, bids, scheduler };
 
-  const routes: RouteSpec[] = [...identityRoutes(identity, config), ...auditRoutes(audit), ...certificateRoutes(certificates)];
+  const routes: RouteSpec[] = [
+    ...identityRoutes(identity, config),
+    ...auditRoutes(audit),
+    ...certificateRoutes(certificates),
+    ...calendarRoutes(calendar),
+    ...rulesRoutes(rules),
+    ...tradeRoutes(trades, blobs, config),
+    ...bidRoutes(bids, blobs, config),
+  ];
 
   const app = express();
   app.disable('x-powered-by');

@@ -7,12 +7,16 @@ import { migrateUp } from './db/migrator.js';
 import { systemClock, type Clock } from './kernel/clock.js';
 import type { Logger } from './kernel/logger.js';
 import { seedDemo, type SeedResult } from './seed/seed.js';
+import { authenticatedNamespace, createSocketServer } from './kernel/sockets.js';
+import { NOTIFICATIONS_NAMESPACE } from '../contracts/trades.js';
+import type { Server as SocketServer } from 'socket.io';
 
 export interface Running extends Tenderhall {
   db: Db;
   server: http.Server;
   url: string;
   seed: SeedResult | null;
+  io: SocketServer;
   migrated: string[];
   /** Stops accepting, lets requests in flight finish, closes the database. */
   close(): Promise<void>;
@@ -32,6 +36,10 @@ export async function boot(config: Config, logger: Logger, clock: Clock = system
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  const io = createSocketServer(server);
+  built.services.trades.notifier.attach(authenticatedNamespace(io, NOTIFICATIONS_NAMESPACE, built.services.identity.sessions));
+  // Deadlines that passed while the server was down fire now; then the scheduler keeps watch.
+  built.services.scheduler.start();
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${address.port}`;
@@ -45,6 +53,8 @@ export async function boot(config: Config, logger: Logger, clock: Clock = system
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
+      await built.services.scheduler.stop();
+      io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -57,5 +67,5 @@ export async function boot(config: Config, logger: Logger, clock: Clock = system
     })();
     return closing;
   };
-  return { ...built, db, server, url, seed, migrated, close };
+  return { ...built, db, server, url, seed, migrated, io, close };
 }

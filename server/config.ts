@@ -51,6 +51,12 @@ const EnvSchema = z.object({
   AUDIT_CHECKPOINT_MINUTES: z.coerce.number().min(0).max(24 * 60).default(5),
   /** Redis for multi-process live rooms (used by later modules). */
   REDIS_URL: z.string().optional(),
+  /** Largest sealed bid accepted (bytes); default 2 GiB. */
+  BID_MAX_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
+  /** Largest tender document or clarification accepted (bytes); default 200 MiB. */
+  DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 ** 2),
+  /** Longest the lifecycle scheduler sleeps before asking the database what is due (ms). */
+  SCHEDULER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -76,6 +82,9 @@ export interface Config {
   trustAnchorsPath: string | undefined;
   crlValidityDays: number;
   auditCheckpointMs: number;
+  bidMaxBytes: number;
+  documentMaxBytes: number;
+  schedulerPollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -121,6 +130,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     caDir: env.CA_DIR ? path.resolve(env.CA_DIR) : path.join(dataDir, 'ca'),
     trustAnchorsPath: env.TRUST_ANCHORS ? path.resolve(env.TRUST_ANCHORS) : undefined,
     crlValidityDays: env.CRL_VALIDITY_DAYS,
+    bidMaxBytes: env.BID_MAX_BYTES,
+    documentMaxBytes: env.DOCUMENT_MAX_BYTES,
+    schedulerPollMs: env.SCHEDULER_POLL_MS,
   };
 }
 

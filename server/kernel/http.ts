@@ -34,8 +34,10 @@ export interface RouteContext<P, Q, B, A> {
   body: B;
   /** Facts about the request a service may record (never the request itself). */
   client: { ip: string; userAgent: string | null; requestId: string };
-  /** For the few routes that manage cookies (login/logout). */
+  /** For the few routes that manage cookies (login/logout) or stream (downloads). */
   res: Response;
+  /** Only for `raw` routes, which read the body themselves (multipart uploads). */
+  req: Request;
 }
 
 export interface RouteSpec<
@@ -53,6 +55,8 @@ export interface RouteSpec<
   body?: BS;
   /** Region the resource belongs to; the actor's region must cover it (admins cover all). */
   region?: (input: { params: Out<PS>; query: Out<QS>; body: Out<BS> }) => string | undefined;
+  /** The handler reads the body itself (multipart upload through kernel/upload.ts); `body` is not parsed. */
+  raw?: true;
   /** Success status; 204 sends no body. */
   status?: 200 | 201 | 202 | 204;
   handle(ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>, G extends { kind: 'public' } ? Actor | null : Actor>): Promise<unknown>;
@@ -181,6 +185,7 @@ export function mountRoutes(router: Router, specs: readonly RouteSpec[], deps: P
         body,
         client: { ip: req.ip ?? '', userAgent: req.get('user-agent') ?? null, requestId: String(req.id ?? '') },
         res,
+        req,
       } as never);
       if (res.headersSent) return;
       const status = spec.status ?? 200;

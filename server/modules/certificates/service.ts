@@ -142,8 +142,17 @@ export class CertificateService {
    * receipts). Two processes starting together: the first rename wins, the other reads it.
    */
   async platformSigner(): Promise<CmsSigner> {
-    const keyPath = path.join(this.config.caDir, 'platform.key');
-    const certPath = path.join(this.config.caDir, 'platform.crt');
+    return this.serviceSigner('platform', 'Tenderhall 平台签章 (platform signer)');
+  }
+
+  /** The platform's time-stamping key (profile `tsa`, CA_DIR/tsa.key): stamps the envelope hash in every receipt. */
+  async tsaSigner(): Promise<CmsSigner> {
+    return this.serviceSigner('tsa', 'Tenderhall 时间戳服务 (TSA)');
+  }
+
+  private async serviceSigner(profile: 'platform' | 'tsa', commonName: string): Promise<CmsSigner> {
+    const keyPath = path.join(this.config.caDir, `${profile}.key`);
+    const certPath = path.join(this.config.caDir, `${profile}.crt`);
     const read = async () => ({ privateKeyPem: await fs.readFile(keyPath, 'utf8'), certificatePem: await fs.readFile(certPath, 'utf8') });
     try {
       return { ...(await read()), chainPem: [this.platformCa.issuing.certPem] };
@@ -151,15 +160,15 @@ export class CertificateService {
       // not made yet
     }
     const keys = await generateRsaKeyPairNode();
-    const issued = await this.issueServiceCertificate(null, createCsr(keys.privateKeyPem, { commonName: 'Tenderhall 平台签章 (platform signer)' }), 'platform', 3650);
-    const temp = path.join(this.config.caDir, `.platform-${process.pid}-${Date.now()}`);
+    const issued = await this.issueServiceCertificate(null, createCsr(keys.privateKeyPem, { commonName }), profile, 3650);
+    const temp = path.join(this.config.caDir, `.${profile}-${process.pid}-${Date.now()}`);
     await fs.mkdir(temp, { mode: 0o700 });
-    await writeFileAtomic(path.join(temp, 'platform.key'), keys.privateKeyPem, 0o600);
-    await writeFileAtomic(path.join(temp, 'platform.crt'), issued.pem);
+    await writeFileAtomic(path.join(temp, `${profile}.key`), keys.privateKeyPem, 0o600);
+    await writeFileAtomic(path.join(temp, `${profile}.crt`), issued.pem);
     try {
       // link() refuses an existing target, so a key another process already made is never replaced
-      await fs.link(path.join(temp, 'platform.crt'), certPath).catch(() => undefined);
-      await fs.link(path.join(temp, 'platform.key'), keyPath).catch(() => undefined);
+      await fs.link(path.join(temp, `${profile}.crt`), certPath).catch(() => undefined);
+      await fs.link(path.join(temp, `${profile}.key`), keyPath).catch(() => undefined);
     } finally {
       await fs.rm(temp, { recursive: true, force: true });
     }

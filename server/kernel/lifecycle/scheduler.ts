@@ -1,0 +1,106 @@
+import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * Fires time-driven transitions (bid deadline reached, …). Nothing is kept in memory between runs:
+ * each tick asks the database which transitions are due, so a restart never skips one, and firing is
+ * the engine's conditional update, so a transition another process already fired is not repeated
+ * (it answers TRADE_WRONG_STATE, which the tick takes as "done elsewhere").
+ */
+export interface DueSource {
+  /** Transitions due at `at` (as many as it likes, oldest first). */
+  due(at: Date): Promise<{ id: number; name: string }[]>;
+  /** The earliest future instant something falls due, or null. */
+  next(after: Date): Promise<Date | null>;
+  fire(id: number, name: string): Promise<void>;
+}
+
+export interface TickResult {
+  fired: { id: number; name: string }[];
+  skipped: { id: number; name: string; code: string }[];
+}
+
+export class Scheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<TickResult> | null = null;
+  private stopped = true;
+
+  constructor(
+    private readonly source: DueSource,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    /** The longest the scheduler sleeps, so a change made by another process is seen soon. */
+    private readonly pollMs = 1000,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Something changed (publication, a moved deadline): look again now. */
+  poke(): void {
+    if (!this.stopped) this.schedule(0);
+  }
+
+  /** One pass: fire everything due now. Tests with a manual clock call it directly. */
+  async tick(): Promise<TickResult> {
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.runOnce();
+    try {
+      return await this.running;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private async runOnce(): Promise<TickResult> {
+    const result: TickResult = { fired: [], skipped: [] };
+    for (const item of await this.source.due(this.clock.now())) {
+      try {
+        await this.source.fire(item.id, item.name);
+        result.fired.push(item);
+      } catch (error) {
+        if (error instanceof AppError && (error.code === 'TRADE_WRONG_STATE' || error.code === 'NOT_FOUND')) {
+          result.skipped.push({ ...item, code: error.code });
+        } else {
+          this.logger.error({ err: error, trade: item.id, transition: item.name }, 'scheduler.fire_failed');
+          result.skipped.push({ ...item, code: 'ERROR' });
+        }
+      }
+    }
+    if (result.fired.length) this.logger.info({ fired: result.fired }, 'scheduler.fired');
+    return result;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.loop();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async loop(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.tick();
+      const now = this.clock.now();
+      const next = await this.source.next(now);
+      const wait = next ? Math.min(Math.max(next.getTime() - now.getTime(), 0), this.pollMs) : this.pollMs;
+      if (!this.stopped) this.schedule(wait);
+    } catch (error) {
+      this.logger.error({ err: error }, 'scheduler.tick_failed');
+      if (!this.stopped) this.schedule(this.pollMs);
+    }
+  }
+}

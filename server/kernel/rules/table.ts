@@ -1,0 +1,239 @@
+import type { RuleUnit, RuleView, TradeKind, TradeMethod } from '../../../contracts/trades.js';
+
+/**
+ * The rules table: every statutory or local limit the platform enforces, in one place, each with its
+ * legal source (from ../shared/design/domain-rules.md), its unit, its default and whether a region
+ * may override it. Statutory rows read in the original text ([原文]) are fixed; second-hand,
+ * unconfirmed and local rows are overridable, and an override may only make a rule stricter than its
+ * floor. test/trades/rules.test.ts has one test per row proving it is enforced.
+ *
+ * Later issues append their rows here (opening, evaluation, award, credit…).
+ */
+export interface RuleRow {
+  id: string;
+  title: { zh: string; en: string };
+  value: number;
+  unit: RuleUnit;
+  source: string;
+  confidence: RuleView['confidence'];
+  overridable: boolean;
+  /** An override may not go below this (for a boolean rule: not used). */
+  floor?: number;
+  /** Direction in which an override is stricter: 'up' (longer period, more officials) or 'down' (a lower cap). */
+  stricter?: 'up' | 'down';
+  kinds?: TradeKind[];
+  methods?: TradeMethod[];
+}
+
+const TENDERS: TradeMethod[] = ['open_tender', 'invited_tender'];
+
+export const RULES = [
+  {
+    id: 'deadline.min_period.tender',
+    title: { zh: '招标文件发出之日至投标截止之日最短期限', en: 'Tender documents issued → bid deadline, minimum' },
+    value: 20,
+    unit: 'day',
+    source: '招标投标法 第二十四条；政府采购法 第三十五条',
+    confidence: '原文',
+    overridable: false,
+    kinds: ['construction', 'procurement'],
+    methods: TENDERS,
+  },
+  {
+    id: 'deadline.min_period.consultation',
+    title: { zh: '竞争性磋商文件发出之日至首次响应文件提交截止之日最短期限', en: 'Consultation documents issued → first response deadline, minimum' },
+    value: 10,
+    unit: 'day',
+    source: '政府采购竞争性磋商采购方式管理暂行办法（财库〔2014〕214号）第十条',
+    confidence: '二手',
+    overridable: true,
+    floor: 10,
+    stricter: 'up',
+    kinds: ['procurement'],
+    methods: ['competitive_consultation'],
+  },
+  {
+    id: 'deadline.min_period.negotiation_inquiry',
+    title: { zh: '谈判/询价文件发出之日至响应文件提交截止之日最短期限', en: 'Negotiation / inquiry documents issued → response deadline, minimum' },
+    value: 3,
+    unit: 'workingDay',
+    source: '政府采购非招标采购方式管理办法（财政部令第74号）第二十九条、第四十五条',
+    confidence: 'unconfirmed',
+    overridable: true,
+    floor: 3,
+    stricter: 'up',
+    kinds: ['procurement'],
+    methods: ['competitive_negotiation', 'inquiry'],
+  },
+  {
+    id: 'deadline.min_period.single_source',
+    title: { zh: '单一来源采购公示期', en: 'Single-source publicity period' },
+    value: 5,
+    unit: 'workingDay',
+    source: '政府采购法实施条例 第三十八条',
+    confidence: '原文',
+    overridable: false,
+    kinds: ['procurement'],
+    methods: ['single_source'],
+  },
+  {
+    id: 'deadline.min_period.land',
+    title: { zh: '出让公告发布之日至投标（竞买）截止之日最短期限', en: 'Land grant announcement → bid deadline, minimum' },
+    value: 20,
+    unit: 'day',
+    source: '招标拍卖挂牌出让国有建设用地使用权规定（国土资源部令第39号）第十一条',
+    confidence: '二手',
+    overridable: true,
+    floor: 20,
+    stricter: 'up',
+    kinds: ['land'],
+  },
+  {
+    id: 'deadline.min_period.mining',
+    title: { zh: '矿业权出让公告发布之日至投标截止之日最短期限', en: 'Mining-right announcement → bid deadline, minimum' },
+    value: 20,
+    unit: 'workingDay',
+    source: '矿业权出让交易规则（自然资规〔2023〕1号）；四川省网上交易规则（公告不少于20个工作日）',
+    confidence: '二手',
+    overridable: true,
+    floor: 20,
+    stricter: 'up',
+    kinds: ['mining'],
+  },
+  {
+    id: 'deadline.min_period.property',
+    title: { zh: '产权转让正式披露最短期限', en: 'State-owned property formal disclosure, minimum' },
+    value: 20,
+    unit: 'workingDay',
+    source: '企业国有资产交易监督管理办法（国资委财政部令第32号）第十三条',
+    confidence: '二手',
+    overridable: true,
+    floor: 20,
+    stricter: 'up',
+    kinds: ['property'],
+  },
+  {
+    id: 'documents.min_period.construction',
+    title: { zh: '招标文件发售期最短期限', en: 'Tender documents available, minimum' },
+    value: 5,
+    unit: 'day',
+    source: '招标投标法实施条例 第十六条',
+    confidence: '原文',
+    overridable: false,
+    kinds: ['construction'],
+  },
+  {
+    id: 'documents.min_period.procurement',
+    title: { zh: '采购文件提供期限最短期限', en: 'Procurement documents available, minimum' },
+    value: 5,
+    unit: 'workingDay',
+    source: '政府采购货物和服务招标投标管理办法（财政部令第87号）第十八条；竞争性磋商办法',
+    confidence: '原文',
+    overridable: false,
+    kinds: ['procurement'],
+    methods: ['open_tender', 'invited_tender', 'competitive_consultation'],
+  },
+  {
+    id: 'clarification.lead.tender',
+    title: { zh: '影响投标文件编制的澄清或修改距投标截止时间最短期限（不足则顺延截止时间）', en: 'Clarification affecting bids → bid deadline, minimum (else the deadline moves out)' },
+    value: 15,
+    unit: 'day',
+    source: '招标投标法 第二十三条；招标投标法实施条例 第二十一条；政府采购法实施条例 第三十一条；87号令 第二十七条',
+    confidence: '原文',
+    overridable: false,
+    methods: TENDERS,
+  },
+  {
+    id: 'clarification.lead.consultation',
+    title: { zh: '磋商文件澄清或修改距首次响应截止时间最短期限', en: 'Consultation clarification → first response deadline, minimum' },
+    value: 5,
+    unit: 'day',
+    source: '政府采购竞争性磋商采购方式管理暂行办法（财库〔2014〕214号）第十条',
+    confidence: 'unconfirmed',
+    overridable: true,
+    floor: 5,
+    stricter: 'up',
+    methods: ['competitive_consultation'],
+  },
+  {
+    id: 'clarification.lead.negotiation_inquiry',
+    title: { zh: '谈判/询价文件澄清或修改距响应截止时间最短期限', en: 'Negotiation / inquiry clarification → response deadline, minimum' },
+    value: 3,
+    unit: 'workingDay',
+    source: '政府采购非招标采购方式管理办法（财政部令第74号）第二十九条',
+    confidence: 'unconfirmed',
+    overridable: true,
+    floor: 3,
+    stricter: 'up',
+    methods: ['competitive_negotiation', 'inquiry'],
+  },
+  {
+    id: 'bid_security.cap',
+    title: { zh: '投标（响应）保证金不得超过项目估算价（采购预算）的比例', en: 'Bid security cap, share of the estimate or budget' },
+    value: 2,
+    unit: 'percent',
+    source: '招标投标法实施条例 第二十六条；政府采购法实施条例 第三十三条',
+    confidence: '原文',
+    overridable: false,
+    kinds: ['construction', 'procurement'],
+  },
+  {
+    id: 'opening.at_deadline',
+    title: { zh: '开标应当在投标截止时间的同一时间公开进行', en: 'The opening takes place at the bid deadline' },
+    value: 1,
+    unit: 'boolean',
+    source: '招标投标法 第三十四条；87号令 第三十九条',
+    confidence: '原文',
+    overridable: false,
+    methods: TENDERS,
+  },
+  {
+    id: 'bids.withdrawal_allowed',
+    title: { zh: '投标截止前允许撤回投标文件（矿业权出让：只可补充修改，不得撤回）', en: 'Bids may be withdrawn before the deadline (mining: modify only)' },
+    value: 1,
+    unit: 'boolean',
+    source: '招标投标法 第二十九条；矿业权出让交易规则 第十九条（矿业权不得撤回）',
+    confidence: '二手',
+    overridable: true,
+    kinds: ['construction', 'land', 'property', 'procurement'],
+  },
+  {
+    id: 'bids.withdrawal_allowed.mining',
+    title: { zh: '矿业权投标截止前可补充、修改但不得撤回', en: 'Mining-right bids may be modified but not withdrawn before the deadline' },
+    value: 0,
+    unit: 'boolean',
+    source: '国土资规〔2017〕7号 矿业权交易规则 第十九条（自然资规〔2023〕1号 沿用）',
+    confidence: '二手',
+    overridable: true,
+    kinds: ['mining'],
+  },
+  {
+    id: 'opening.officials_threshold',
+    title: { zh: '开标密钥分片：恢复所需的开标人最少人数（k）', en: 'Opening key shares needed (k), minimum' },
+    value: 2,
+    unit: 'count',
+    source: '平台规则：电子招标投标办法 第三十一条（解密失败的补救）— 开标私钥按 k/n 门限分持，单人无法解密',
+    confidence: 'platform',
+    overridable: true,
+    floor: 2,
+    stricter: 'up',
+  },
+] as const satisfies readonly RuleRow[];
+
+export type RuleId = (typeof RULES)[number]['id'];
+
+const BY_ID = new Map<string, RuleRow>(RULES.map((row) => [row.id, row]));
+
+export function ruleRow(id: string): RuleRow | undefined {
+  return BY_ID.get(id);
+}
+
+/** Does a row apply to this kind and method? */
+export function ruleApplies(row: RuleRow, kind: TradeKind, method: TradeMethod): boolean {
+  return (!row.kinds || row.kinds.includes(kind)) && (!row.methods || row.methods.includes(method));
+}
+
+/** The one row of a family (ids sharing a prefix, e.g. `deadline.min_period`) that applies, if any. */
+export function applicableRule(prefix: string, kind: TradeKind, method: TradeMethod): RuleRow | undefined {
+  return RULES.find((row) => (row.id === prefix || row.id.startsWith(`${prefix}.`)) && ruleApplies(row, kind, method));
+}
