@@ -14,6 +14,10 @@ export interface TestApp extends Running {
   http: ReturnType<typeof request>;
   /** Logs a demo user in over HTTP and answers the bearer token. */
   tokenFor(username: string): Promise<string>;
+  /** Drops cached tokens (after moving the clock past the session lifetime). */
+  forgetTokens(): void;
+  /** Sets the clock and logs everyone in afresh on their next request. */
+  setClock(to: Date | string): void;
   stop(): Promise<void>;
 }
 
@@ -48,6 +52,13 @@ export async function givenApp(env: Record<string, string> = {}): Promise<TestAp
       expect(res.status, `login ${username}: ${res.text}`).to.equal(200);
       tokens.set(username, res.body.token as string);
       return res.body.token as string;
+    },
+    forgetTokens() {
+      tokens.clear();
+    },
+    setClock(to: Date | string) {
+      clock.set(to);
+      tokens.clear();
     },
     async stop() {
       await running.close();

@@ -1,0 +1,215 @@
+import { expect } from 'chai';
+import { CryptoError } from '../../crypto/errors.js';
+import { verifySignedData } from '../../crypto/signed-data.js';
+import { base64ToBytes } from '../../crypto/pkijs-support.js';
+import { nodeProvider } from '../../crypto/node/provider.js';
+import type { TradeKind, TradeMethod, TradeNoticeInput, TradeView } from '../../contracts/trades.js';
+import { RULES, type RuleId } from '../../server/kernel/rules/table.js';
+import { bearer, givenApp, type TestApp } from '../helpers/app.js';
+import { createTrade, enrol, noticeFor, publish, publishedTrade, register, sealedBidFor, uploadBid, uploadDocument } from '../helpers/trades.js';
+
+/**
+ * One test per row of the rules table (server/kernel/rules/table.ts), each proving the row is
+ * enforced. `CASES` is typed `Record<RuleId, …>`: a new row without a test does not compile.
+ * Dates: 09:30 in China (01:30Z) on the named day; the clock starts at 2026-11-25 10:00 +08 (a Wednesday).
+ */
+const at = (date: string, time = '01:30:00') => `${date}T${time}.000Z`;
+const START = '2026-11-25T02:00:00.000Z';
+
+describe('rules table: one test per row', function () {
+  this.timeout(300_000);
+  let app: TestApp;
+  before(async () => {
+    app = await givenApp();
+    for (const official of ['official1', 'official2', 'official3']) await enrol(app, official);
+  });
+  after(async () => app?.stop());
+  beforeEach(() => app.setClock(START));
+
+  async function draft(kind: TradeKind, method: TradeMethod, overrides: Partial<TradeNoticeInput>): Promise<TradeView> {
+    const trade = await createTrade(app, noticeFor(app, kind, method, overrides));
+    expect((await uploadDocument(app, trade.id)).status).to.equal(201);
+    return trade;
+  }
+
+  /** Publication is refused with `code` naming `rule`; returns the problem. */
+  async function refused(trade: TradeView, code: string, rule: string) {
+    const res = await publish(app, trade.id);
+    expect(res.status, res.text).to.be.within(400, 499);
+    expect(res.body.code).to.equal(code);
+    expect(res.body.rule).to.equal(rule);
+    const after = await app.http.get(`/api/trades/${trade.id}`).set(bearer(await app.tokenFor('staff')));
+    expect(after.body.state, 'nothing published').to.equal('draft');
+    expect(after.body.openingCertificatePem).to.equal(null);
+    return res.body as { earliest?: string; source: string };
+  }
+
+  async function published(trade: TradeView): Promise<TradeView> {
+    const res = await publish(app, trade.id);
+    expect(res.status, res.text).to.equal(200);
+    expect(res.body.state).to.equal('bidding');
+    return res.body as TradeView;
+  }
+
+  /** A deadline one day before the earliest allowed is refused (naming that day); on it, publication succeeds. */
+  async function deadlineRule(kind: TradeKind, method: TradeMethod, rule: string, dayBefore: string, earliest: string) {
+    const early = await draft(kind, method, { bidDeadline: at(dayBefore), openingAt: at(dayBefore), documentsUntil: at(dayBefore, '00:00:00') });
+    const problem = await refused(early, 'DEADLINE_TOO_EARLY', rule);
+    expect(problem.earliest).to.equal(earliest);
+    expect(problem.source).to.be.a('string').and.not.equal('');
+    await published(await draft(kind, method, { bidDeadline: at(earliest), openingAt: at(earliest), documentsUntil: at(earliest, '00:00:00') }));
+  }
+
+  async function clarify(trade: TradeView, affectsBids = true) {
+    const res = await uploadDocument(app, trade.id, 'clarification', '澄清一', Buffer.from('澄清内容'), 'staff', affectsBids);
+    expect(res.status, res.text).to.equal(201);
+    return { doc: res.body, trade: (await app.http.get(`/api/trades/${trade.id}`)).body as TradeView };
+  }
+
+  const CASES: Record<RuleId, () => Promise<void>> = {
+    // 20 days from 2026-11-25 → 2026-12-15 (a Tuesday)
+    'deadline.min_period.tender': async () => {
+      await deadlineRule('construction', 'open_tender', 'deadline.min_period.tender', '2026-12-14', '2026-12-15');
+      // the same rule for government procurement tenders; and a period ending on a Saturday runs to Monday
+      app.setClock('2026-11-29T02:00:00.000Z'); // Sunday; +20 days = Sat 2026-12-19 → Mon 2026-12-21
+      await deadlineRule('procurement', 'invited_tender', 'deadline.min_period.tender', '2026-12-20', '2026-12-21');
+    },
+    // 10 days → Sat 2026-12-05 → Mon 2026-12-07
+    'deadline.min_period.consultation': () => deadlineRule('procurement', 'competitive_consultation', 'deadline.min_period.consultation', '2026-12-06', '2026-12-07'),
+    // 3 working days after Wed 11-25: Thu 26, Fri 27, Mon 30
+    'deadline.min_period.negotiation_inquiry': async () => {
+      await deadlineRule('procurement', 'inquiry', 'deadline.min_period.negotiation_inquiry', '2026-11-27', '2026-11-30');
+      // a region may lengthen it (not shorten it): 赣州 sets 5 working days → Wed 12-02
+      const set = await app.http.put('/api/rules/360700/deadline.min_period.negotiation_inquiry').set(bearer(await app.tokenFor('staff'))).send({ value: 5 });
+      expect(set.status, set.text).to.equal(200);
+      expect(set.body.overriddenBy).to.equal('360700');
+      try {
+        await deadlineRule('procurement', 'competitive_negotiation', 'deadline.min_period.negotiation_inquiry', '2026-12-01', '2026-12-02');
+        const looser = await app.http.put('/api/rules/360700/deadline.min_period.negotiation_inquiry').set(bearer(await app.tokenFor('staff'))).send({ value: 2 });
+        expect(looser.status).to.equal(400);
+        expect(looser.body.code).to.equal('RULE_BELOW_FLOOR');
+      } finally {
+        await app.http.put('/api/rules/360700/deadline.min_period.negotiation_inquiry').set(bearer(await app.tokenFor('staff'))).send({ value: 3 });
+      }
+    },
+    // 5 working days → Wed 12-02
+    'deadline.min_period.single_source': () => deadlineRule('procurement', 'single_source', 'deadline.min_period.single_source', '2026-12-01', '2026-12-02'),
+    'deadline.min_period.land': () => deadlineRule('land', 'open_tender', 'deadline.min_period.land', '2026-12-14', '2026-12-15'),
+    // 20 working days after 11-25 → Wed 12-23
+    'deadline.min_period.mining': () => deadlineRule('mining', 'open_tender', 'deadline.min_period.mining', '2026-12-22', '2026-12-23'),
+    'deadline.min_period.property': () => deadlineRule('property', 'open_tender', 'deadline.min_period.property', '2026-12-22', '2026-12-23'),
+    // documents available ≥ 5 days: 11-25 + 5 = Mon 11-30
+    'documents.min_period.construction': async () => {
+      const short = await draft('construction', 'open_tender', { documentsUntil: at('2026-11-29') });
+      expect((await refused(short, 'DOCUMENT_PERIOD_TOO_SHORT', 'documents.min_period.construction')).earliest).to.equal('2026-11-30');
+      await published(await draft('construction', 'open_tender', { documentsUntil: at('2026-11-30') }));
+    },
+    // ≥ 5 working days → Wed 12-02
+    'documents.min_period.procurement': async () => {
+      const short = await draft('procurement', 'open_tender', { documentsUntil: at('2026-12-01') });
+      expect((await refused(short, 'DOCUMENT_PERIOD_TOO_SHORT', 'documents.min_period.procurement')).earliest).to.equal('2026-12-02');
+      await published(await draft('procurement', 'open_tender', { documentsUntil: at('2026-12-02') }));
+    },
+    // a clarification that affects bids, issued 10 days before the deadline, pushes it out to 15 days (rolled past a weekend)
+    'clarification.lead.tender': async () => {
+      const trade = await publishedTrade(app, 'construction', 'open_tender');
+      expect((await register(app, trade.id, 'bidder2')).status).to.equal(201);
+      app.setClock('2026-12-10T02:00:00.000Z'); // 12-10 + 15 = 12-25 ≤ 01-05: no change
+      expect((await clarify(trade)).trade.bidDeadline).to.equal(at('2027-01-05'));
+      app.setClock('2026-12-26T02:00:00.000Z'); // 12-26 + 15 = Sun 2027-01-10 → Mon 01-11
+      const { doc, trade: moved } = await clarify(trade);
+      expect(moved.bidDeadline).to.equal(at('2027-01-11'));
+      expect(moved.openingAt, 'the opening is at the deadline').to.equal(at('2027-01-11'));
+      expect(doc.deadlineMoved).to.deep.equal({ from: at('2027-01-05'), to: at('2027-01-11') });
+      // a clarification that does not affect bids moves nothing; the deadline never moves earlier
+      expect((await clarify(moved, false)).trade.bidDeadline).to.equal(at('2027-01-11'));
+      const notes = await app.http.get('/api/notifications').set(bearer(await app.tokenFor('bidder2')));
+      expect(notes.body.notifications.map((n: { kind: string }) => n.kind)).to.include('trade.deadline_moved');
+    },
+    'clarification.lead.consultation': async () => {
+      const trade = await publishedTrade(app, 'procurement', 'competitive_consultation', { bidDeadline: at('2026-12-21'), openingAt: at('2026-12-21'), documentsUntil: at('2026-12-18') });
+      app.setClock('2026-12-18T02:00:00.000Z'); // Fri 12-18 + 5 days = Wed 12-23
+      expect((await clarify(trade)).trade.bidDeadline).to.equal(at('2026-12-23'));
+    },
+    'clarification.lead.negotiation_inquiry': async () => {
+      const trade = await publishedTrade(app, 'procurement', 'inquiry', { bidDeadline: at('2026-12-04'), openingAt: at('2026-12-04'), documentsUntil: at('2026-12-03') });
+      app.setClock('2026-12-02T02:00:00.000Z'); // Wed 12-02 + 3 working days = Mon 12-07
+      expect((await clarify(trade)).trade.bidDeadline).to.equal(at('2026-12-07'));
+    },
+    'bid_security.cap': async () => {
+      const over = await draft('construction', 'open_tender', { bidSecurityFen: 20_000_001 }); // 2% of ¥10m + 1 fen
+      const problem = (await refused(over, 'BID_SECURITY_TOO_HIGH', 'bid_security.cap')) as unknown as { maxFen: number };
+      expect(problem.maxFen).to.equal(20_000_000);
+      await published(await draft('procurement', 'open_tender', { bidSecurityFen: 20_000_000 }));
+      // land grants are not capped by it (竞买保证金 follows the grant rules)
+      await published(await draft('land', 'open_tender', { bidSecurityFen: 200_000_000 }));
+    },
+    'opening.at_deadline': async () => {
+      const late = await draft('construction', 'open_tender', { openingAt: at('2027-01-05', '02:30:00') });
+      await refused(late, 'OPENING_TIME_MISMATCH', 'opening.at_deadline');
+      // inquiry is not a tender: its opening may follow the deadline
+      await published(await draft('procurement', 'inquiry', { openingAt: at('2027-01-05', '02:30:00') }));
+    },
+    'bids.withdrawal_allowed': async () => {
+      const trade = await publishedTrade(app, 'construction', 'open_tender');
+      expect((await register(app, trade.id, 'bidder3')).status).to.equal(201);
+      const up = await uploadBid(app, trade.id, 'bidder3', await sealedBidFor(app, trade, 'bidder3'));
+      expect(up.status, up.text).to.equal(201);
+      const res = await app.http.post(`/api/trades/${trade.id}/bids/${up.body.bid.id}/withdraw`).set(bearer(await app.tokenFor('bidder3'))).send({});
+      expect(res.status, res.text).to.equal(200);
+      expect(res.body.bid.status).to.equal('withdrawn');
+      const ack = await verifySignedData(base64ToBytes(res.body.acknowledgement), { provider: nodeProvider });
+      expect(JSON.parse(new TextDecoder().decode(ack.content!))).to.include({ action: 'withdrawn', trade: trade.code, sha256: up.body.bid.sha256 });
+      const again = await app.http.post(`/api/trades/${trade.id}/bids/${up.body.bid.id}/withdraw`).set(bearer(await app.tokenFor('bidder3'))).send({});
+      expect(again.body.code).to.equal('BID_NOT_CURRENT');
+    },
+    'bids.withdrawal_allowed.mining': async () => {
+      const trade = await publishedTrade(app, 'mining', 'open_tender');
+      expect((await register(app, trade.id, 'bidder3')).status).to.equal(201);
+      const first = await uploadBid(app, trade.id, 'bidder3', await sealedBidFor(app, trade, 'bidder3', 100));
+      const res = await app.http.post(`/api/trades/${trade.id}/bids/${first.body.bid.id}/withdraw`).set(bearer(await app.tokenFor('bidder3'))).send({});
+      expect(res.status).to.equal(409);
+      expect(res.body.code).to.equal('BID_WITHDRAWAL_NOT_ALLOWED');
+      expect(res.body.rule).to.equal('bids.withdrawal_allowed.mining');
+      // … but it may be modified (replaced)
+      const second = await uploadBid(app, trade.id, 'bidder3', await sealedBidFor(app, trade, 'bidder3', 200), { replaces: first.body.bid.id });
+      expect(second.status, second.text).to.equal(201);
+      const mine = await app.http.get(`/api/trades/${trade.id}/bids`).set(bearer(await app.tokenFor('bidder3')));
+      expect(mine.body.bids.map((b: { status: string }) => b.status)).to.deep.equal(['replaced', 'current']);
+    },
+    'opening.officials_threshold': async () => {
+      // 赣州 requires 3 of the officials' shares: a 2-of-3 trade may not be published
+      const set = await app.http.put('/api/rules/360700/opening.officials_threshold').set(bearer(await app.tokenFor('staff'))).send({ value: 3 });
+      expect(set.status, set.text).to.equal(200);
+      try {
+        await refused(await draft('construction', 'open_tender', { threshold: 2 }), 'OFFICIALS_INSUFFICIENT', 'opening.officials_threshold');
+        await published(await draft('construction', 'open_tender', { threshold: 3 }));
+      } finally {
+        await app.http.put('/api/rules/360700/opening.officials_threshold').set(bearer(await app.tokenFor('staff'))).send({ value: 2 });
+      }
+    },
+  };
+
+  for (const row of RULES) {
+    it(`${row.id} (${row.value} ${row.unit}; ${row.source})`, async () => {
+      await CASES[row.id]();
+    });
+  }
+
+  it('the rules table is public with units and sources; statutory rows cannot be overridden', async () => {
+    const list = await app.http.get('/api/rules?region=360702');
+    expect(list.status).to.equal(200);
+    expect(list.body.rules).to.have.length(RULES.length);
+    for (const rule of list.body.rules) {
+      expect(rule.unit).to.be.oneOf(['day', 'workingDay', 'percent', 'count', 'boolean']);
+      expect(rule.source).to.be.a('string').and.not.equal('');
+    }
+    const fixed = await app.http.put('/api/rules/360700/deadline.min_period.tender').set(bearer(await app.tokenFor('staff'))).send({ value: 30 });
+    expect(fixed.status).to.equal(409);
+    expect(fixed.body.code).to.equal('RULE_NOT_OVERRIDABLE');
+    const foreign = await app.http.put('/api/rules/350800/deadline.min_period.land').set(bearer(await app.tokenFor('staff'))).send({ value: 30 });
+    expect(foreign.status).to.equal(403);
+    expect(foreign.body.code).to.equal('FORBIDDEN_REGION');
+    expect(new CryptoError('CMS_MALFORMED', 'x').code).to.equal('CMS_MALFORMED');
+  });
+});
