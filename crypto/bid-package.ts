@@ -23,7 +23,7 @@ function checkName(name: string): void {
 }
 
 /** Builds the package; `bidJson.files` is filled in from the attachments (name, sha256, size). */
-export async function buildBidPackage<T extends { files?: unknown }>(bidJson: T, attachments: readonly BidAttachment[] = []): Promise<Uint8Array> {
+export async function buildBidPackage<T extends object>(bidJson: T, attachments: readonly BidAttachment[] = []): Promise<Uint8Array> {
   const names = new Set<string>();
   const files = [];
   for (const a of attachments) {

@@ -62,19 +62,32 @@ export class BlobStore {
     let size = 0;
     const handle = await fsp.open(tempPath, 'wx', 0o600);
     try {
-      for await (const chunk of source) {
-        const buffer = chunk as Buffer;
-        size += buffer.length;
-        if (size > maxBytes) throw new SizeLimitError(maxBytes);
-        hash.update(buffer);
-        let offset = 0;
-        while (offset < buffer.length) offset += (await handle.write(buffer, offset, buffer.length - offset)).bytesWritten;
-      }
+      // Event-driven rather than for-await: leaving a for-await early destroys the source, and the
+      // multipart parser would report that abort instead of our reason. Here the source is never
+      // destroyed — after a failure its remaining bytes are read and dropped.
+      await new Promise<void>((resolve, reject) => {
+        let failed = false;
+        const fail = (error: unknown) => {
+          if (failed) return;
+          failed = true;
+          source.resume();
+          reject(error);
+        };
+        source.on('data', (chunk: Buffer) => {
+          if (failed) return;
+          size += chunk.length;
+          if (size > maxBytes) return fail(new SizeLimitError(maxBytes));
+          hash.update(chunk);
+          source.pause();
+          writeAll(handle, chunk).then(() => (failed ? undefined : source.resume()), fail);
+        });
+        source.once('end', () => (failed ? undefined : resolve()));
+        source.once('error', fail);
+      });
       await handle.sync();
     } catch (error) {
       await handle.close().catch(() => undefined);
       await fsp.rm(tempPath, { force: true });
-      source.resume();
       throw error;
     }
     await handle.close();
@@ -102,6 +115,11 @@ export class BlobStore {
   read(sha256: string): fs.ReadStream {
     return fs.createReadStream(this.pathOf(sha256));
   }
+}
+
+async function writeAll(handle: fsp.FileHandle, buffer: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < buffer.length) offset += (await handle.write(buffer, offset, buffer.length - offset)).bytesWritten;
 }
 
 function isAlive(pid: number): boolean {

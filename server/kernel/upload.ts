@@ -139,7 +139,8 @@ export async function receiveMultipart<S extends z.ZodType>(
   const middleware = multer({
     storage: new Engine(store, specs),
     preservePath: true,
-    limits: { fileSize: largest + 1, files: specs.length, fields: 8, fieldSize: 4096, parts: specs.length + 8 },
+    // our own count trips first (at maxBytes + 1); multer's limit is only the backstop
+    limits: { fileSize: largest + (1 << 20), files: specs.length, fields: 8, fieldSize: 4096, parts: specs.length + 8 },
   }).fields(specs.map((s) => ({ name: s.name, maxCount: 1 })));
   const files: Record<string, ReceivedFile> = {};
   const discard = async () => {

@@ -158,7 +158,7 @@ describe('rules table: one test per row', function () {
       const res = await app.http.post(`/api/trades/${trade.id}/bids/${up.body.bid.id}/withdraw`).set(bearer(await app.tokenFor('bidder3'))).send({});
       expect(res.status, res.text).to.equal(200);
       expect(res.body.bid.status).to.equal('withdrawn');
-      const ack = await verifySignedData(base64ToBytes(res.body.acknowledgement), { provider: nodeProvider });
+      const ack = await verifySignedData(base64ToBytes(res.body.acknowledgement)!, { provider: nodeProvider });
       expect(JSON.parse(new TextDecoder().decode(ack.content!))).to.include({ action: 'withdrawn', trade: trade.code, sha256: up.body.bid.sha256 });
       const again = await app.http.post(`/api/trades/${trade.id}/bids/${up.body.bid.id}/withdraw`).set(bearer(await app.tokenFor('bidder3'))).send({});
       expect(again.body.code).to.equal('BID_NOT_CURRENT');

@@ -39,7 +39,7 @@ describe('trades: a full sealed-bid submission for each of the five kinds', func
       const res = await uploadBid(app, trade.id, 'bidder1', sealed);
       expect(res.status, res.text).to.equal(201);
       expect(res.body.bid.sha256).to.equal(await sha256Hex(sealed.envelope));
-      const verified = await verifyReceipt(base64ToBytes(res.body.receipt), {
+      const verified = await verifyReceipt(base64ToBytes(res.body.receipt)!, {
         trustAnchorsPem: app.services.certificates.rootPem(),
         intermediatesPem: [app.services.certificates.chainPem()],
       });
