@@ -2,14 +2,15 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { boot, type Running } from '../../server/boot.js';
 import { loadConfig, type Config } from '../../server/config.js';
-import { ManualClock } from '../../server/kernel/clock.js';
+import { ManualClock, OffsetClock, type SettableClock } from '../../server/kernel/clock.js';
 import { createLogger } from '../../server/kernel/logger.js';
 import { DEMO_PASSWORD } from '../../server/seed/demo-data.js';
 import { freshDatabase, type FreshDatabase } from './database.js';
 
 export interface TestApp extends Running {
   config: Config;
-  clock: ManualClock;
+  /** A ManualClock, or a running OffsetClock when asked for. */
+  clock: SettableClock;
   database: FreshDatabase;
   http: ReturnType<typeof request>;
   /** Logs a demo user in over HTTP and answers the bearer token. */
@@ -25,7 +26,7 @@ export interface TestApp extends Running {
  * The real app on port 0 over a fresh database (SQLite, or MariaDB when DATABASE_URL says so),
  * migrated and seeded with the demo set, with a clock the test can move.
  */
-export async function givenApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function givenApp(env: Record<string, string> = {}, options: { runningClock?: boolean } = {}): Promise<TestApp> {
   const database = await freshDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -35,7 +36,7 @@ export async function givenApp(env: Record<string, string> = {}): Promise<TestAp
     ...database.env,
     ...env,
   });
-  const clock = new ManualClock('2026-11-25T02:00:00.000Z');
+  const clock: SettableClock = options.runningClock ? new OffsetClock('2026-11-25T02:00:00.000Z') : new ManualClock('2026-11-25T02:00:00.000Z');
   const running = await boot(config, createLogger(config), clock);
   const http = request(running.url);
   const tokens = new Map<string, string>();

@@ -131,6 +131,10 @@ export class BidService {
         throw new AppError('BID_NOT_CMS', `envelope: ${error instanceof Error ? error.message : String(error)}`);
       }
       const signer = await this.checkOuterSignature(signature, ingested.sha256, actor, organisationId);
+      // The receipt is stamped at the bid's receivedAt: the platform and TSA certificates (made at first
+      // use) must exist before that instant is fixed, or the first receipts would predate their notBefore.
+      await this.certificates.platformSigner();
+      await this.certificates.tsaSigner();
       await this.blobs.commit(ingested);
       const bid = await this.record(actor, tradeId, organisationId, upload, signer, idempotencyKey);
       return { status: 201, body: await this.receiptView(bid, false) };
@@ -245,8 +249,12 @@ export class BidService {
       },
     );
     const receipt = Buffer.from(der);
-    await this.models.Bid.update({ receipt }, { where: { id: bid.id, receipt: null } });
-    return (await this.models.Bid.findByPk(bid.id))!.receipt ?? receipt;
+    // in a transaction, not autocommit: on SQLite a bare write that meets an open write transaction
+    // waits in SQLite's sleeping busy handler instead of the process's transaction queue
+    return this.db.transaction(async (t) => {
+      await this.models.Bid.update({ receipt }, { where: { id: bid.id, receipt: null }, transaction: t });
+      return (await this.models.Bid.findByPk(bid.id, { transaction: t }))!.receipt ?? receipt;
+    });
   }
 
   private async receiptView(bid: BidRow, replayed: boolean): Promise<BidReceiptView> {
