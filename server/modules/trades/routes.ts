@@ -124,6 +124,13 @@ export function tradeRoutes(trades: TradeService, blobs: BlobStore, config: Pick
     }),
     route({
       method: 'get',
+      path: '/api/officials',
+      guard: roles('admin', 'center_staff', 'agent'),
+      summary: 'Opening officials a notice may name, with the serial of the certificate each holds (or null)',
+      handle: async ({ actor }) => ({ officials: await trades.officials(actor) }),
+    }),
+    route({
+      method: 'get',
       path: '/api/notifications',
       guard: AUTHENTICATED,
       summary: 'The caller’s notifications (站内消息)',

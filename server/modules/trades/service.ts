@@ -306,6 +306,19 @@ export class TradeService {
 
   // ── publication: the opening key ────────────────────────────────────────────────────────────
 
+  /** Opening officials a notice may name (staff: in their jurisdiction), and whether each holds a certificate today. */
+  async officials(actor: Actor): Promise<{ id: number; username: string; displayName: string; regionCode: string; certificateSerial: string | null }[]> {
+    const users = await this.identity.models.User.findAll({ where: { role: 'official', status: 'active' }, order: [['id', 'ASC']] });
+    const mine = users.filter((u) => actor.role !== 'center_staff' || this.identity.regions.covers(actor.regionCode, u.regionCode));
+    return Promise.all(
+      mine.map(async (u) => {
+        const cert = await this.certificates.models.Certificate.findOne({ where: { userId: u.id, status: 'valid' }, order: [['notAfter', 'DESC']] });
+        const usable = cert && cert.notAfter > this.clock.now() && cert.notBefore <= this.clock.now();
+        return { id: u.id, username: u.username, displayName: u.displayName, regionCode: u.regionCode, certificateSerial: usable ? cert.serial : null };
+      }),
+    );
+  }
+
   /** Named officials who hold a usable encryption certificate; OFFICIALS_INSUFFICIENT if fewer than k (or k below the rule). */
   async officialHolders(trade: TradeRow): Promise<OfficialHolder[]> {
     const rule = await this.rules.forTrade('opening.officials_threshold', trade);
