@@ -6,7 +6,8 @@ const encoder = new TextEncoder();
 
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
+  // (the cast satisfies the DOM lib's BufferSource, which excludes SharedArrayBuffer-backed views)
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return toHex(new Uint8Array(digest));
 }
 

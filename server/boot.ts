@@ -31,7 +31,10 @@ export async function boot(config: Config, logger: Logger, clock: Clock = system
   const seed = config.seedDemo === 'auto' ? await seedDemo(built.services.identity, config.scryptLogN) : null;
   await built.services.identity.sessions.purge();
 
-  const server = http.createServer(built.app);
+  // Node cuts a request off after 5 minutes by default; a 2 GiB sealed bid over a slow line needs
+  // longer. Headers must still arrive promptly, and an idle socket is still closed.
+  const server = http.createServer({ requestTimeout: 0, headersTimeout: 60_000 }, built.app);
+  server.setTimeout(120_000);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

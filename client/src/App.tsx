@@ -8,11 +8,18 @@ import { Header } from './components/Header.js';
 import { HomePage } from './components/HomePage.js';
 import { Icon } from './components/Icon.js';
 import { LoginPage, type LoginNotice } from './components/LoginPage.js';
+import { useNotifications } from './notifications.js';
+import { isPublicView, useView } from './route.js';
 
 /** node-forge (X.509, CSR, PKCS#12) is large: loaded only when the certificates page opens. */
 const CertificatesPage = lazy(() => import('./components/CertificatesPage.js').then((m) => ({ default: m.CertificatesPage })));
+/** The trades pages use contracts' labels and tables (and, for bidders, the crypto library): loaded on demand. */
+const TradeListPage = lazy(() => import('./trades/TradeListPage.js').then((m) => ({ default: m.TradeListPage })));
+const TradeDetailPage = lazy(() => import('./trades/TradeDetailPage.js').then((m) => ({ default: m.TradeDetailPage })));
+const TradeCreatePage = lazy(() => import('./trades/TradeCreatePage.js').then((m) => ({ default: m.TradeCreatePage })));
+const NotificationsPage = lazy(() => import('./trades/NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })));
 
-/** The shell has no router yet: what is shown follows from the session state alone. */
+/** What is shown follows from the session state and the view in the location hash (route.ts). */
 type Phase =
   | { kind: 'starting' }
   | { kind: 'unreachable'; error: unknown }
@@ -34,10 +41,11 @@ export function App() {
   const [regions, setRegions] = useState<ReadonlyMap<string, RegionView>>(() => new Map());
   const [health, setHealth] = useState<HealthState>(undefined);
   const [sessionCheck, setSessionCheck] = useState(0);
-  /** No router yet: the signed-in user sees the home page or the certificates page. */
-  const [view, setView] = useState<'home' | 'certificates'>('home');
+  /** The view (route.ts): public portal pages are shown to anyone, the others after signing in. */
+  const [view, setView] = useView();
 
   const signedIn = phase.kind === 'signedIn';
+  const notifications = useNotifications(signedIn);
 
   // Restore the session from the cookie at startup (and on "retry").
   useEffect(() => {
@@ -120,10 +128,11 @@ export function App() {
 
   const onLoggedIn = useCallback((answer: LoginResponse) => {
     setBanner(null);
-    setView('home');
+    // Stay on a portal page the user signed in from; otherwise start at home.
+    if (!isPublicView(view)) setView({ name: 'home' });
     setPhase({ kind: 'signedIn', user: answer.user, expiresAt: answer.expiresAt });
     window.scrollTo(0, 0);
-  }, []);
+  }, [view, setView]);
 
   const onLogout = useCallback(async () => {
     const loggedOut = () => setPhase({ kind: 'anonymous', notice: 'loggedOut' });
@@ -153,6 +162,8 @@ export function App() {
     }
   }, []);
 
+  const signedInUser = phase.kind === 'signedIn' ? phase.user : null;
+
   const retryStart = () => {
     setPhase({ kind: 'starting' });
     setStartAttempt((n) => n + 1);
@@ -163,7 +174,13 @@ export function App() {
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
-      <Header user={phase.kind === 'signedIn' ? phase.user : null} loggingOut={loggingOut} onLogout={onLogout} />
+      <Header
+        user={phase.kind === 'signedIn' ? phase.user : null}
+        loggingOut={loggingOut}
+        onLogout={onLogout}
+        view={view}
+        unread={notifications.unread}
+      />
 
       {banner !== null && (
         <div className="banner banner--error" role="alert" data-testid="app-error">
@@ -193,11 +210,8 @@ export function App() {
             </button>
           </div>
         )}
-        {phase.kind === 'anonymous' && <LoginPage notice={phase.notice} onLoggedIn={onLoggedIn} />}
-        {phase.kind === 'signedIn' && view === 'home' && (
-          <HomePage user={phase.user} regions={regions} onOpenCertificates={() => setView('certificates')} />
-        )}
-        {phase.kind === 'signedIn' && view === 'certificates' && (
+        {phase.kind === 'anonymous' && !isPublicView(view) && <LoginPage notice={phase.notice} onLoggedIn={onLoggedIn} />}
+        {(phase.kind === 'anonymous' || phase.kind === 'signedIn') && (
           <Suspense
             fallback={
               <div className="loading" role="status">
@@ -206,7 +220,16 @@ export function App() {
               </div>
             }
           >
-            <CertificatesPage user={phase.user} onBack={() => setView('home')} />
+            {view.name === 'trades' && <TradeListPage user={signedInUser} />}
+            {view.name === 'trade' && <TradeDetailPage key={view.id} id={view.id} user={signedInUser} />}
+            {phase.kind === 'signedIn' && view.name === 'home' && (
+              <HomePage user={phase.user} regions={regions} onOpenCertificates={() => setView({ name: 'certificates' })} />
+            )}
+            {phase.kind === 'signedIn' && view.name === 'certificates' && (
+              <CertificatesPage user={phase.user} onBack={() => setView({ name: 'home' })} />
+            )}
+            {phase.kind === 'signedIn' && view.name === 'tradeNew' && <TradeCreatePage user={phase.user} onNavigate={setView} />}
+            {phase.kind === 'signedIn' && view.name === 'notifications' && <NotificationsPage notifications={notifications} />}
           </Suspense>
         )}
       </main>

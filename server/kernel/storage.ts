@@ -65,23 +65,52 @@ export class BlobStore {
       // Event-driven rather than for-await: leaving a for-await early destroys the source, and the
       // multipart parser would report that abort instead of our reason. Here the source is never
       // destroyed — after a failure its remaining bytes are read and dropped.
+      // One write is in flight while the next chunks are read and hashed into a batch (up to
+      // WRITE_BATCH, then the source pauses): reading and writing overlap, and a 64 KiB parser chunk
+      // is not a thread-pool round trip of its own.
       await new Promise<void>((resolve, reject) => {
         let failed = false;
+        let ended = false;
+        let writing = false;
+        let batch: Buffer[] = [];
+        let batched = 0;
         const fail = (error: unknown) => {
           if (failed) return;
           failed = true;
+          batch = [];
           source.resume();
           reject(error);
+        };
+        const flush = () => {
+          if (writing || failed) return;
+          if (batched === 0) {
+            if (ended) resolve();
+            return;
+          }
+          const buffer = batch.length === 1 ? batch[0]! : Buffer.concat(batch, batched);
+          batch = [];
+          batched = 0;
+          writing = true;
+          if (!ended) source.resume();
+          writeAll(handle, buffer).then(() => {
+            writing = false;
+            flush();
+          }, fail);
         };
         source.on('data', (chunk: Buffer) => {
           if (failed) return;
           size += chunk.length;
           if (size > maxBytes) return fail(new SizeLimitError(maxBytes));
           hash.update(chunk);
-          source.pause();
-          writeAll(handle, chunk).then(() => (failed ? undefined : source.resume()), fail);
+          batch.push(chunk);
+          batched += chunk.length;
+          if (!writing) flush();
+          else if (batched >= WRITE_BATCH) source.pause();
         });
-        source.once('end', () => (failed ? undefined : resolve()));
+        source.once('end', () => {
+          ended = true;
+          flush();
+        });
         source.once('error', fail);
       });
       await handle.sync();
@@ -116,6 +145,9 @@ export class BlobStore {
     return fs.createReadStream(this.pathOf(sha256));
   }
 }
+
+/** Bytes an upload reads ahead while its previous write is in flight (per upload, so it bounds memory under a rush). */
+const WRITE_BATCH = 256 * 1024;
 
 async function writeAll(handle: fsp.FileHandle, buffer: Buffer): Promise<void> {
   let offset = 0;

@@ -1,15 +1,20 @@
 import type { UserView } from '../../../contracts/index.js';
 import { useI18n } from '../LocaleContext.js';
 import { otherLocale } from '../i18n.js';
+import { viewHref, type View } from '../route.js';
 import { Icon, Logo } from './Icon.js';
 
 interface HeaderProps {
   user: UserView | null;
   loggingOut: boolean;
   onLogout: () => void;
+  /** The current view (highlights its link); absent in isolation. */
+  view?: View;
+  /** Unread notifications (the badge on 消息). */
+  unread?: number;
 }
 
-export function Header({ user, loggingOut, onLogout }: HeaderProps) {
+export function Header({ user, loggingOut, onLogout, view, unread = 0 }: HeaderProps) {
   const { t, locale, toggleLocale } = useI18n();
 
   return (
@@ -26,6 +31,42 @@ export function Header({ user, loggingOut, onLogout }: HeaderProps) {
             </span>
           </span>
         </div>
+
+        <nav className="site-nav" aria-label={t('nav.label')}>
+          {user && (
+            <a className="site-nav__link" href={viewHref({ name: 'home' })} aria-current={view?.name === 'home' ? 'page' : undefined} data-testid="nav-home">
+              {t('nav.home')}
+            </a>
+          )}
+          <a
+            className="site-nav__link"
+            href={viewHref({ name: 'trades' })}
+            aria-current={view?.name === 'trades' || view?.name === 'trade' ? 'page' : undefined}
+            data-testid="nav-trades"
+          >
+            {t('nav.trades')}
+          </a>
+          {user && (
+            <a
+              className="site-nav__link"
+              href={viewHref({ name: 'notifications' })}
+              aria-current={view?.name === 'notifications' ? 'page' : undefined}
+              data-testid="nav-notifications"
+            >
+              {t('nav.notifications')}
+              {unread > 0 && (
+                <span className="count-badge" data-testid="notifications-badge" aria-label={t('nav.unread', { n: unread })}>
+                  {unread}
+                </span>
+              )}
+            </a>
+          )}
+          {!user && view && view.name !== 'home' && (
+            <a className="site-nav__link" href={viewHref({ name: 'home' })} data-testid="nav-login">
+              {t('nav.login')}
+            </a>
+          )}
+        </nav>
 
         <div className="site-header__actions">
           {user && (

@@ -49,9 +49,14 @@ export function HomePage({ user, regions, onOpenCertificates }: HomePageProps) {
               </div>
             )}
           </dl>
-          <button type="button" className="button button--primary" onClick={onOpenCertificates} data-testid="open-certificates">
-            {t('home.certificatesLink')}
-          </button>
+          <div className="button-row">
+            <button type="button" className="button button--primary" onClick={onOpenCertificates} data-testid="open-certificates">
+              {t('home.certificatesLink')}
+            </button>
+            <a className="button" href="#/trades" data-testid="open-trades">
+              {t('nav.trades')}
+            </a>
+          </div>
         </div>
       </section>
 

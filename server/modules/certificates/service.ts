@@ -150,29 +150,60 @@ export class CertificateService {
     return this.serviceSigner('tsa', 'Tenderhall 时间戳服务 (TSA)');
   }
 
-  private async serviceSigner(profile: 'platform' | 'tsa', commonName: string): Promise<CmsSigner> {
+  /** Parsed once per process (rotating a service key means replacing its files and restarting). */
+  private readonly signers = new Map<string, Promise<CmsSigner>>();
+
+  private serviceSigner(profile: 'platform' | 'tsa', commonName: string): Promise<CmsSigner> {
+    let signer = this.signers.get(profile);
+    if (!signer) {
+      signer = this.loadOrMakeSigner(profile, commonName);
+      signer.catch(() => this.signers.delete(profile));
+      this.signers.set(profile, signer);
+    }
+    return signer;
+  }
+
+  /**
+   * Reads CA_DIR/<profile>.{key,crt}, or makes them at first use. Several processes may start on one
+   * CA_DIR at once: a lock file (created exclusively) picks the one that makes the pair; the others
+   * wait for both files, so a key is never paired with another process's certificate.
+   */
+  private async loadOrMakeSigner(profile: 'platform' | 'tsa', commonName: string): Promise<CmsSigner> {
     const keyPath = path.join(this.config.caDir, `${profile}.key`);
     const certPath = path.join(this.config.caDir, `${profile}.crt`);
-    const read = async () => ({ privateKeyPem: await fs.readFile(keyPath, 'utf8'), certificatePem: await fs.readFile(certPath, 'utf8') });
-    try {
-      return { ...(await read()), chainPem: [this.platformCa.issuing.certPem] };
-    } catch {
-      // not made yet
+    const lockPath = path.join(this.config.caDir, `.${profile}.lock`);
+    const read = async (): Promise<CmsSigner> => ({
+      privateKeyPem: await fs.readFile(keyPath, 'utf8'),
+      certificatePem: await fs.readFile(certPath, 'utf8'),
+      chainPem: [this.platformCa.issuing.certPem],
+    });
+    for (let attempt = 0; attempt < 600; attempt++) {
+      try {
+        return await read();
+      } catch {
+        // not made yet
+      }
+      let lock: fs.FileHandle | null = null;
+      try {
+        lock = await fs.open(lockPath, 'wx');
+      } catch {
+        // another process is making it; a lock left by a process that died is taken over after a minute
+        const stale = await fs.stat(lockPath).then((st) => Date.now() - st.mtimeMs > 60_000, () => false);
+        if (stale) await fs.rm(lockPath, { force: true });
+        else await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      try {
+        const keys = await generateRsaKeyPairNode();
+        const issued = await this.issueServiceCertificate(null, createCsr(keys.privateKeyPem, { commonName }), profile, 3650);
+        await writeFileAtomic(keyPath, keys.privateKeyPem, 0o600);
+        await writeFileAtomic(certPath, issued.pem);
+      } finally {
+        await lock.close();
+        await fs.rm(lockPath, { force: true });
+      }
     }
-    const keys = await generateRsaKeyPairNode();
-    const issued = await this.issueServiceCertificate(null, createCsr(keys.privateKeyPem, { commonName }), profile, 3650);
-    const temp = path.join(this.config.caDir, `.${profile}-${process.pid}-${Date.now()}`);
-    await fs.mkdir(temp, { mode: 0o700 });
-    await writeFileAtomic(path.join(temp, `${profile}.key`), keys.privateKeyPem, 0o600);
-    await writeFileAtomic(path.join(temp, `${profile}.crt`), issued.pem);
-    try {
-      // link() refuses an existing target, so a key another process already made is never replaced
-      await fs.link(path.join(temp, `${profile}.crt`), certPath).catch(() => undefined);
-      await fs.link(path.join(temp, `${profile}.key`), keyPath).catch(() => undefined);
-    } finally {
-      await fs.rm(temp, { recursive: true, force: true });
-    }
-    return { ...(await read()), chainPem: [this.platformCa.issuing.certPem] };
+    throw new Error(`${profile} signer: ${keyPath} did not appear (is ${lockPath} stuck?)`);
   }
 
   /** Signs with the platform key; opens only signatures by a valid platform certificate of this CA. */

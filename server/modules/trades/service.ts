@@ -21,7 +21,7 @@ import type { Actor, SystemActor } from '../../kernel/actor.js';
 import type { AuditLog } from '../../kernel/audit/service.js';
 import { atCivilTime, civilDateOf, type CalendarService, type CivilDate } from '../../kernel/calendar/index.js';
 import type { Clock } from '../../kernel/clock.js';
-import { AppError } from '../../kernel/errors.js';
+import { AppError, isUniqueViolation } from '../../kernel/errors.js';
 import { LifecycleEngine, type LifecycleStore } from '../../kernel/lifecycle/engine.js';
 import type { Scheduler } from '../../kernel/lifecycle/scheduler.js';
 import type { Logger } from '../../kernel/logger.js';
@@ -252,6 +252,18 @@ export class TradeService {
 
   async create(actor: Actor, input: TradeNoticeInput): Promise<TradeRow> {
     await this.checkNotice(actor, input);
+    // The code is the next number in the region and year; two creations racing for it (MySQL runs
+    // them concurrently) collide on the unique index, and the loser takes the next number.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.createOnce(actor, input);
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  private async createOnce(actor: Actor, input: TradeNoticeInput): Promise<TradeRow> {
     const id = await this.db.transaction(async (t) => {
       const now = this.clock.now();
       const code = await this.nextCode(input.regionCode, t);

@@ -1,0 +1,63 @@
+/**
+ * What the app shows, kept in the location hash so links, reloads and the back button work:
+ *   (empty)              home (signed in) or the login page
+ *   #/certificates       数字证书
+ *   #/trades             the public portal: published notices (no login needed)
+ *   #/trades/new         staff: create a trade
+ *   #/trades/:id         a notice with its documents, opening certificate and limits
+ *   #/notifications      站内消息
+ */
+import { useCallback, useEffect, useState } from 'react';
+
+export type View =
+  | { name: 'home' }
+  | { name: 'certificates' }
+  | { name: 'trades' }
+  | { name: 'tradeNew' }
+  | { name: 'trade'; id: number }
+  | { name: 'notifications' };
+
+export function parseView(hash: string): View {
+  const path = hash.replace(/^#/, '');
+  if (path === '/certificates') return { name: 'certificates' };
+  if (path === '/trades') return { name: 'trades' };
+  if (path === '/trades/new') return { name: 'tradeNew' };
+  if (path === '/notifications') return { name: 'notifications' };
+  const trade = /^\/trades\/(\d{1,12})$/.exec(path);
+  if (trade) return { name: 'trade', id: Number(trade[1]) };
+  return { name: 'home' };
+}
+
+export function viewHref(view: View): string {
+  switch (view.name) {
+    case 'home':
+      return '#/';
+    case 'trade':
+      return `#/trades/${view.id}`;
+    case 'tradeNew':
+      return '#/trades/new';
+    default:
+      return `#/${view.name}`;
+  }
+}
+
+/** Views anyone may see without signing in. */
+export function isPublicView(view: View): boolean {
+  return view.name === 'trades' || view.name === 'trade';
+}
+
+export function useView(): [View, (view: View) => void] {
+  const [view, setViewState] = useState<View>(() => parseView(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setViewState(parseView(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  const setView = useCallback((next: View) => {
+    const href = viewHref(next);
+    if (window.location.hash !== href) window.location.hash = href;
+    setViewState(next);
+    window.scrollTo(0, 0);
+  }, []);
+  return [view, setView];
+}
