@@ -3,7 +3,7 @@
  * contracts/ (no zod in the bundle). JSON calls go through api.request (cookie session + CSRF);
  * multipart uploads go through XMLHttpRequest so the page can show upload progress.
  */
-import type { AdminUserView, OrganisationView } from '../../contracts/identity.js';
+import type { OrganisationView } from '../../contracts/identity.js';
 import type { BidReceiptView, BidView, WithdrawalView } from '../../contracts/bids.js';
 import type { Problem } from '../../contracts/errors.js';
 import type {
@@ -75,9 +75,18 @@ export function organisations(signal?: AbortSignal): Promise<OrganisationView[]>
   return request<OrganisationView[]>('GET', '/api/organisations', opts(signal));
 }
 
-/** Admin only: the caller gets FORBIDDEN_ROLE otherwise (staff type official user ids instead). */
-export function adminUsers(signal?: AbortSignal): Promise<AdminUserView[]> {
-  return request<AdminUserView[]>('GET', '/api/admin/users', opts(signal));
+export interface OfficialChoice {
+  id: number;
+  username: string;
+  displayName: string;
+  regionCode: string;
+  /** Serial of the certificate the official holds today, or null (such an official gets no share). */
+  certificateSerial: string | null;
+}
+
+/** Opening officials a notice may name (staff: those in their jurisdiction). */
+export function officials(signal?: AbortSignal): Promise<OfficialChoice[]> {
+  return request<{ officials: OfficialChoice[] }>('GET', '/api/officials', opts(signal)).then((r) => r.officials);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -197,7 +197,11 @@ describe('trades and sealed bids in Chromium', function () {
     await page.getByTestId('create-bid-deadline').fill('2026-12-01T09:30');
     await page.getByTestId('create-opening-place').fill('赣州市公共资源交易中心 不见面开标大厅');
     const officials = ['official1', 'official2', 'official3'].map((u) => app.seed!.users[u]!);
-    await page.getByTestId('create-officials').fill(officials.join(', '));
+    // the officials come from GET /api/officials, with their certificates; tick all three
+    const boxes = page.getByTestId('create-official');
+    await boxes.first().waitFor();
+    expect(await boxes.count()).to.equal(3);
+    for (let i = 0; i < 3; i++) await boxes.nth(i).check();
     await page.getByTestId('create-details-site').fill('赣州市章贡区沙河镇');
     await page.getByTestId('create-details-scope').fill('道路及排水工程施工');
     await page.getByTestId('create-details-durationDays').fill('180');

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { UserView } from '../../../contracts/index.js';
-import type { AdminUserView, OrganisationView } from '../../../contracts/identity.js';
+import type { OrganisationView } from '../../../contracts/identity.js';
 import { INVITATION_METHODS, METHODS_BY_KIND, TRADE_KINDS, type TradeKind, type TradeMethod, type TradeNoticeInput } from '../../../contracts/trades.js';
 import { isApiError } from '../api.js';
 import { errorMessage } from '../errors.js';
@@ -31,7 +31,7 @@ const parseIds = (text: string): number[] | null => {
 export function TradeCreatePage({ user, onNavigate }: { user: UserView; onNavigate(view: View): void }) {
   const { t, locale } = useI18n();
   const [orgs, setOrgs] = useState<OrganisationView[]>([]);
-  const [officialUsers, setOfficialUsers] = useState<AdminUserView[] | null>(null);
+  const [officialUsers, setOfficialUsers] = useState<tradesApi.OfficialChoice[] | null>(null);
 
   const [title, setTitle] = useState('');
   const [kind, setKind] = useState<TradeKind>('construction');
@@ -60,16 +60,13 @@ export function TradeCreatePage({ user, onNavigate }: { user: UserView; onNaviga
   useEffect(() => {
     const controller = new AbortController();
     tradesApi.organisations(controller.signal).then(setOrgs, () => setOrgs([]));
-    if (user.role === 'admin') {
-      tradesApi.adminUsers(controller.signal).then(
-        (users) => {
-          const officials = users.filter((u) => u.role === 'official' && u.status === 'active');
-          setOfficialUsers(officials);
-          setChosenOfficials(officials.slice(0, 3).map((u) => u.id));
-        },
-        () => setOfficialUsers(null),
-      );
-    }
+    tradesApi.officials(controller.signal).then(
+      (officials) => {
+        setOfficialUsers(officials);
+        setChosenOfficials(officials.filter((u) => u.certificateSerial).slice(0, 3).map((u) => u.id));
+      },
+      () => setOfficialUsers(null),
+    );
     return () => controller.abort();
   }, [user.role]);
 
@@ -309,7 +306,7 @@ export function TradeCreatePage({ user, onNavigate }: { user: UserView; onNaviga
                   onChange={(e) => setChosenOfficials(e.target.checked ? [...chosenOfficials, u.id] : chosenOfficials.filter((id) => id !== u.id))}
                   data-testid="create-official"
                 />{' '}
-                {u.displayName} ({u.username}, #{u.id})
+                {u.displayName} ({u.username}) {u.certificateSerial ? `✓ ${t('create.officialHasCertificate')}` : `✗ ${t('create.officialNoCertificate')}`}
               </label>
             ))
           ) : (
