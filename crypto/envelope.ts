@@ -289,6 +289,24 @@ export async function openBytes(der: Uint8Array, recipient: EnvelopeRecipient, o
   }
 }
 
+/**
+ * Is this certificate among the envelope's recipients? The platform asks at upload whether a bid is
+ * sealed to the trade's opening certificate, without any key (a bid sealed to the wrong key could
+ * never be opened).
+ */
+export function layoutNamesRecipient(layout: EnvelopeLayout, certificatePem: string): boolean {
+  try {
+    const cert = certificateInfoFromPem(certificatePem);
+    return layout.recipientInfos.some((info) => {
+      if (info.tag !== TAG.SEQUENCE) return false;
+      const rid = items(info, TAG.SEQUENCE, 'KeyTransRecipientInfo')[1];
+      return !!rid && matchesRecipient(rid, cert);
+    });
+  } catch (error) {
+    throw asCryptoError(error);
+  }
+}
+
 /** Recipient identifiers of an envelope (issuer DER + serial INTEGER DER, or subject key id). */
 export function envelopeRecipients(der: Uint8Array, totalLength = der.length): Array<{ issuerAndSerial?: Uint8Array; subjectKeyIdentifier?: Uint8Array }> {
   try {

@@ -4,6 +4,7 @@ import { canonicalJson } from '../../../crypto/canonical-json.js';
 import { describeCertificate } from '../../../crypto/certificates.js';
 import { isCryptoError } from '../../../crypto/errors.js';
 import { readEnvelopeFileHeader } from '../../../crypto/node/sealed-file.js';
+import { layoutNamesRecipient } from '../../../crypto/envelope.js';
 import { nodeProvider } from '../../../crypto/node/provider.js';
 import { makeReceipt } from '../../../crypto/receipt.js';
 import { base64ToBytes, bytesToBase64 } from '../../../crypto/pkijs-support.js';
@@ -125,10 +126,17 @@ export class BidService {
         await upload.discard();
         return { status: 200, body: await this.receiptView(earlier, true) };
       }
+      let header;
       try {
-        await readEnvelopeFileHeader(ingested.tempPath);
+        header = await readEnvelopeFileHeader(ingested.tempPath);
       } catch (error) {
         throw new AppError('BID_NOT_CMS', `envelope: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const trade = await this.trades.get(tradeId);
+      if (!trade.openingCertificatePem || !layoutNamesRecipient(header.layout, trade.openingCertificatePem)) {
+        throw new AppError('BID_WRONG_RECIPIENT', `seal the bid to the opening certificate in the notice (serial ${trade.openingCertificateSerial})`, {
+          extra: { openingCertificateSerial: trade.openingCertificateSerial },
+        });
       }
       const signer = await this.checkOuterSignature(signature, ingested.sha256, actor, organisationId);
       // The receipt is stamped at the bid's receivedAt: the platform and TSA certificates (made at first
