@@ -4,7 +4,7 @@ import { base64ToBytes } from '../../crypto/pkijs-support.js';
 import { sha256Hex } from '../../crypto/digest.js';
 import { TRADE_KINDS, type TradeMethod } from '../../contracts/trades.js';
 import { bearer, givenApp, type TestApp } from '../helpers/app.js';
-import { publishedTrade, register, sealedBidFor, uploadBid } from '../helpers/trades.js';
+import { createTrade, enrol, noticeFor, publish, publishedTrade, register, sealedBidFor, uploadBid, uploadDocument, userId } from '../helpers/trades.js';
 
 describe('trades: a full sealed-bid submission for each of the five kinds', function () {
   this.timeout(300_000);
@@ -13,6 +13,29 @@ describe('trades: a full sealed-bid submission for each of the five kinds', func
     app = await givenApp();
   });
   after(async () => app?.stop());
+
+  it('cannot be published until enough named officials hold a valid certificate (the key is split only to them)', async () => {
+    const trade = await createTrade(app, noticeFor(app, 'construction'));
+    expect((await uploadDocument(app, trade.id)).status).to.equal(201);
+    const none = await publish(app, trade.id);
+    expect([none.status, none.body.code]).to.deep.equal([422, 'OFFICIALS_INSUFFICIENT']);
+    await enrol(app, 'official1');
+    const one = await publish(app, trade.id);
+    expect([one.status, one.body.code, one.body.holders]).to.deep.equal([422, 'OFFICIALS_INSUFFICIENT', [userId(app, 'official1')]]);
+    await enrol(app, 'official3');
+    const ok = await publish(app, trade.id);
+    expect(ok.status, ok.text).to.equal(200);
+    // official2 holds no certificate, so no share: 2-of-2 among those who can open
+    expect(ok.body.officials.map((o: { userId: number; shareIndex: number | null }) => [o.userId, o.shareIndex])).to.deep.equal([
+      [userId(app, 'official1'), 1],
+      [userId(app, 'official2'), null],
+      [userId(app, 'official3'), 2],
+    ]);
+    const share = await app.http.get(`/api/trades/${trade.id}/opening-share`).set(bearer(await app.tokenFor('official3')));
+    expect(share.body.index).to.equal(2);
+    const noShare = await app.http.get(`/api/trades/${trade.id}/opening-share`).set(bearer(await app.tokenFor('official2')));
+    expect(noShare.status).to.equal(404);
+  });
 
   const methodOf: Record<string, TradeMethod> = { construction: 'open_tender', land: 'open_tender', mining: 'open_tender', property: 'open_tender', procurement: 'open_tender' };
 
