@@ -65,6 +65,8 @@ export interface BidReceiptView {
   receiptContent: { trade: string; bidder: string; sha256: string; size: number; receivedAt: string; seq: number };
   /** True when this answer is the original receipt for a retried upload. */
   replayed: boolean;
+  /** Accepted, but the bidder should act before the deadline, e.g. BID_WRONG_RECIPIENT (it could never be opened). */
+  warnings: { code: 'BID_WRONG_RECIPIENT'; message: string }[];
 }
 
 export interface WithdrawalView {

@@ -69,7 +69,6 @@ export const ERROR_CODES = {
   FILE_TOO_LARGE: { status: 413, title: 'File exceeds the size limit' },
   // sealed bids
   BID_NOT_CMS: { status: 400, title: 'The envelope or signature is not a CMS object of the sealed-bid format' },
-  BID_WRONG_RECIPIENT: { status: 400, title: 'The bid is not sealed to this trade’s opening certificate' },
   BID_SIGNATURE_INVALID: { status: 400, title: 'The outer signature does not match the envelope' },
   BID_SIGNER_MISMATCH: { status: 403, title: 'The outer signature is not by a certificate of your organisation' },
   BID_DEADLINE_PASSED: { status: 409, title: 'The bid deadline has passed (server clock)' },

@@ -49,13 +49,6 @@ describe('sealed-bid upload: bad input is refused with a code and stores nothing
     await refused(() => uploadBid(app, trade.id, 'bidder1', { envelope: good.envelope, signature: new Uint8Array([1, 2, 3, 4]) }), 400, 'BID_NOT_CMS');
   });
 
-  it('a bid sealed to another trade’s opening certificate', async () => {
-    const other = await publishedTrade(app, 'mining');
-    const wrong = await sealedBidFor(app, other, 'bidder1', 3);
-    const res = await refused(() => uploadBid(app, trade.id, 'bidder1', wrong), 400, 'BID_WRONG_RECIPIENT');
-    expect((res.body as { openingCertificateSerial?: string }).openingCertificateSerial).to.equal(trade.openingCertificateSerial);
-  });
-
   it('a signature that does not match the envelope', async () => {
     const other = await sealedBidFor(app, trade, 'bidder1', 5);
     await refused(() => uploadBid(app, trade.id, 'bidder1', { envelope: good.envelope, signature: other.signature }), 400, 'BID_SIGNATURE_INVALID');

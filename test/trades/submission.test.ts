@@ -37,6 +37,17 @@ describe('trades: a full sealed-bid submission for each of the five kinds', func
     expect(noShare.status).to.equal(404);
   });
 
+  it('warns (but keeps) a bid sealed to another trade’s opening certificate, so the bidder can replace it in time', async () => {
+    const trade = await publishedTrade(app, 'construction');
+    const other = await publishedTrade(app, 'land');
+    expect((await register(app, trade.id, 'bidder2')).status).to.equal(201);
+    const wrong = await uploadBid(app, trade.id, 'bidder2', await sealedBidFor(app, other, 'bidder2'));
+    expect(wrong.status, wrong.text).to.equal(201);
+    expect(wrong.body.warnings.map((w: { code: string }) => w.code)).to.deep.equal(['BID_WRONG_RECIPIENT']);
+    const right = await uploadBid(app, trade.id, 'bidder2', await sealedBidFor(app, trade, 'bidder2'));
+    expect(right.body.warnings).to.deep.equal([]);
+  });
+
   const methodOf: Record<string, TradeMethod> = { construction: 'open_tender', land: 'open_tender', mining: 'open_tender', property: 'open_tender', procurement: 'open_tender' };
 
   for (const kind of TRADE_KINDS) {

@@ -367,6 +367,11 @@ function Receipt({ receipt }: { receipt: BidReceiptView }) {
   return (
     <div className="receipt" data-testid="bid-receipt" data-bid-id={receipt.bid.id}>
       <h3>{t('bid.receiptTitle')}</h3>
+      {(receipt.warnings ?? []).map((w) => (
+        <p key={w.code} className="form-error" role="alert" data-testid="receipt-warning" data-code={w.code}>
+          {t(`error.${w.code}`)}
+        </p>
+      ))}
       <dl className="profile">
         <div className="profile__item">
           <dt>{t('trades.code')}</dt>

@@ -132,12 +132,13 @@ export class BidService {
       } catch (error) {
         throw new AppError('BID_NOT_CMS', `envelope: ${error instanceof Error ? error.message : String(error)}`);
       }
+      // A bid not sealed to this trade's opening certificate is still the bidder's to hand in (and is
+      // refused at the opening, 电子招标投标办法 art 31), but the answer warns at once, while it can be replaced.
       const trade = await this.trades.get(tradeId);
-      if (!trade.openingCertificatePem || !layoutNamesRecipient(header.layout, trade.openingCertificatePem)) {
-        throw new AppError('BID_WRONG_RECIPIENT', `seal the bid to the opening certificate in the notice (serial ${trade.openingCertificateSerial})`, {
-          extra: { openingCertificateSerial: trade.openingCertificateSerial },
-        });
-      }
+      const warnings: BidReceiptView['warnings'] =
+        trade.openingCertificatePem && layoutNamesRecipient(header.layout, trade.openingCertificatePem)
+          ? []
+          : [{ code: 'BID_WRONG_RECIPIENT', message: `the envelope is not sealed to the opening certificate in the notice (serial ${trade.openingCertificateSerial}); it cannot be opened — replace it before the deadline` }];
       const signer = await this.checkOuterSignature(signature, ingested.sha256, actor, organisationId);
       // The receipt is stamped at the bid's receivedAt: the platform and TSA certificates (made at first
       // use) must exist before that instant is fixed, or the first receipts would predate their notBefore.
@@ -145,7 +146,7 @@ export class BidService {
       await this.certificates.tsaSigner();
       await this.blobs.commit(ingested);
       const bid = await this.record(actor, tradeId, organisationId, upload, signer, idempotencyKey);
-      return { status: 201, body: await this.receiptView(bid, false) };
+      return { status: 201, body: { ...(await this.receiptView(bid, false)), warnings } };
     } catch (error) {
       await upload.discard();
       if (isUniqueViolation(error)) {
@@ -274,6 +275,7 @@ export class BidService {
       receipt: bytesToBase64(new Uint8Array(receipt)),
       receiptContent: { trade: trade.code, bidder: org!.uscc, sha256: bid.sha256, size: Number(bid.size), receivedAt: bid.receivedAt.toISOString(), seq: bid.seq },
       replayed,
+      warnings: [],
     };
   }
 
