@@ -76,6 +76,15 @@ export const ERROR_CODES = {
   BID_NOT_CURRENT: { status: 409, title: 'This bid has been replaced or withdrawn' },
   BID_WITHDRAWAL_NOT_ALLOWED: { status: 409, title: 'Bids in this kind of trade may be modified but not withdrawn' },
   BID_CONFIDENTIAL: { status: 403, title: 'Bids stay confidential until the opening' },
+  // the opening hall
+  OPENING_WRONG_STATE: { status: 409, title: 'The opening is not at a step that allows this' },
+  NOT_AN_OFFICIAL: { status: 403, title: 'You are not an opening official of this trade' },
+  SHARE_ALREADY_SUBMITTED: { status: 409, title: 'Your share is already in' },
+  SHARE_INVALID: { status: 400, title: 'Not a valid share of this trade’s opening key' },
+  OPENING_KEY_FAILED: { status: 422, title: 'The submitted shares do not rebuild the opening key' },
+  UNLOCK_REFUSED: { status: 400, title: 'This content key does not open your bid' },
+  CONFIRMATION_CLOSED: { status: 409, title: 'The confirmation window is closed' },
+  OBJECTION_TEXT_REQUIRED: { status: 400, title: 'An objection needs its reasons' },
   // infrastructure
   DB_UNAVAILABLE: { status: 503, title: 'Database unreachable' },
   INTERNAL: { status: 500, title: 'Internal error' },

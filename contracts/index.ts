@@ -10,3 +10,4 @@ export * from './certificates.js';
 export * from './calendar.js';
 export * from './trades.js';
 export * from './bids.js';
+export * from './opening.js';

@@ -32,7 +32,7 @@ export const METHODS_BY_KIND: Record<TradeKind, readonly TradeMethod[]> = {
 /** Methods where only invited organisations may take part. */
 export const INVITATION_METHODS: readonly TradeMethod[] = ['invited_tender', 'single_source'];
 
-export const TRADE_STATES = ['draft', 'bidding', 'opening', 'cancelled'] as const;
+export const TRADE_STATES = ['draft', 'bidding', 'opening', 'opened', 'failed', 'cancelled'] as const;
 export type TradeState = (typeof TRADE_STATES)[number];
 
 export const KIND_LABELS: Record<TradeKind, { zh: string; en: string; notice: string }> = {
@@ -254,7 +254,7 @@ export const NOTIFICATION_EVENT = 'notification';
 
 // ── rules ────────────────────────────────────────────────────────────────────────────────────
 
-export const RULE_UNITS = ['day', 'workingDay', 'percent', 'count', 'boolean'] as const;
+export const RULE_UNITS = ['day', 'workingDay', 'minute', 'percent', 'count', 'boolean'] as const;
 export type RuleUnit = (typeof RULE_UNITS)[number];
 
 export interface RuleView {

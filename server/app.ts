@@ -29,6 +29,8 @@ import { Notifier } from './modules/trades/notifier.js';
 import { BidService } from './modules/bids/service.js';
 import { bidRoutes } from './modules/bids/routes.js';
 import { defineTradeModels } from './modules/trades/models.js';
+import { OpeningService } from './modules/opening/service.js';
+import { openingRoutes } from './modules/opening/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -47,6 +49,7 @@ export interface Services {
   trades: TradeService;
   bids: BidService;
   scheduler: Scheduler;
+  opening: OpeningService;
 }
 
 export interface Tenderhall {
@@ -76,7 +79,10 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
   const bids = new BidService(db, audit, clock, identity, certificates, trades, blobs);
   const scheduler = new Scheduler(dueTrades(trades), clock, logger, config.schedulerPollMs);
   trades.scheduler = scheduler;
-  const services: Services = { audit, identity, certificates, calendar, rules, blobs, trades, bids, scheduler };
+  const opening = new OpeningService(db, audit, clock, identity, trades, bids, blobs, config, logger);
+  opening.scheduler = scheduler;
+  scheduler.add(opening.dueSource());
+  const services: Services = { audit, identity, certificates, calendar, rules, blobs, trades, bids, scheduler, opening };
 
   const routes: RouteSpec[] = [
     ...identityRoutes(identity, config),
@@ -86,6 +92,7 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
     ...rulesRoutes(rules),
     ...tradeRoutes(trades, blobs, config),
     ...bidRoutes(bids, blobs, config),
+    ...openingRoutes(opening),
   ];
 
   const app = express();

@@ -9,6 +9,8 @@ import type { Logger } from './kernel/logger.js';
 import { seedDemo, type SeedResult } from './seed/seed.js';
 import { authenticatedNamespace, createSocketServer } from './kernel/sockets.js';
 import { NOTIFICATIONS_NAMESPACE } from '../contracts/trades.js';
+import { OPENING_NAMESPACE } from '../contracts/opening.js';
+import { openingSocket } from './modules/opening/socket.js';
 import type { Server as SocketServer } from 'socket.io';
 
 export interface Running extends Tenderhall {
@@ -41,6 +43,7 @@ export async function boot(config: Config, logger: Logger, clock: Clock = system
   });
   const io = createSocketServer(server);
   built.services.trades.notifier.attach(authenticatedNamespace(io, NOTIFICATIONS_NAMESPACE, built.services.identity.sessions));
+  openingSocket(authenticatedNamespace(io, OPENING_NAMESPACE, built.services.identity.sessions), built.services.opening, clock);
   // Deadlines that passed while the server was down fire now; then the scheduler keeps watch.
   built.services.scheduler.start();
   const address = server.address() as AddressInfo;

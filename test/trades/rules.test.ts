@@ -7,6 +7,8 @@ import type { TradeKind, TradeMethod, TradeNoticeInput, TradeView } from '../../
 import { RULES, type RuleId } from '../../server/kernel/rules/table.js';
 import { bearer, givenApp, type TestApp } from '../helpers/app.js';
 import { createTrade, enrol, noticeFor, publish, publishedTrade, register, sealedBidFor, uploadBid, uploadDocument } from '../helpers/trades.js';
+import { closeBidding, startOpening, submitShare } from '../helpers/opening.js';
+import { unlockBid } from '../../crypto/sealed-bid.js';
 
 /**
  * One test per row of the rules table (server/kernel/rules/table.ts), each proving the row is
@@ -64,6 +66,18 @@ describe('rules table: one test per row', function () {
     const res = await uploadDocument(app, trade.id, 'clarification', '澄清一', Buffer.from('澄清内容'), 'staff', affectsBids);
     expect(res.status, res.text).to.equal(201);
     return { doc: res.body, trade: (await app.http.get(`/api/trades/${trade.id}`)).body as TradeView };
+  }
+
+  /** A single-source trade (one invited supplier, bidder1) with its one bid in, bidding closed and the opening started. */
+  async function singleSourceAtOpening(unlockMode: 'officials' | 'bidder') {
+    const trade = await publishedTrade(app, 'procurement', 'single_source', { unlockMode });
+    expect((await register(app, trade.id, 'bidder1')).status).to.equal(201);
+    const sealed = await sealedBidFor(app, trade, 'bidder1', 55_500_000);
+    const up = await uploadBid(app, trade.id, 'bidder1', sealed);
+    expect(up.status, up.text).to.equal(201);
+    await closeBidding(app, trade);
+    const started = await startOpening(app, trade);
+    return { trade, started, sealed, bidId: up.body.bid.id as number };
   }
 
   const CASES: Record<RuleId, () => Promise<void>> = {
@@ -177,6 +191,60 @@ describe('rules table: one test per row', function () {
       const mine = await app.http.get(`/api/trades/${trade.id}/bids`).set(bearer(await app.tokenFor('bidder3')));
       expect(mine.body.bids.map((b: { status: string }) => b.status)).to.deep.equal(['replaced', 'current']);
     },
+    // three bids in, one sealed to another trade's certificate: two valid < 3 → 流标 with the basis
+    'opening.min_valid_bids': async () => {
+      const trade = await publishedTrade(app, 'construction');
+      const other = await publishedTrade(app, 'land');
+      for (const [bidder, sealTo] of [['bidder1', trade], ['bidder2', trade], ['bidder3', other]] as const) {
+        expect((await register(app, trade.id, bidder)).status).to.equal(201);
+        expect((await uploadBid(app, trade.id, bidder, await sealedBidFor(app, sealTo, bidder))).status).to.equal(201);
+      }
+      await closeBidding(app, trade);
+      await startOpening(app, trade);
+      await submitShare(app, trade, 'official1');
+      const record = (await submitShare(app, trade, 'official2')).body.record;
+      expect([record.validBids, record.minimumValidBids, record.failed]).to.deep.equal([2, 3, true]);
+      expect(record.failureBasis).to.contain('第四十四条');
+    },
+    'opening.min_valid_bids.single_source': async () => {
+      const { trade } = await singleSourceAtOpening('officials');
+      await submitShare(app, trade, 'official1');
+      const record = (await submitShare(app, trade, 'official3')).body.record;
+      expect([record.validBids, record.minimumValidBids, record.failed]).to.deep.equal([1, 1, false]);
+    },
+    // the record is published; 30 minutes later answers are refused and silence is recorded as confirmation
+    'opening.confirmation_window': async () => {
+      const { trade } = await singleSourceAtOpening('officials');
+      await submitShare(app, trade, 'official1');
+      await submitShare(app, trade, 'official2');
+      const published = await app.http.post(`/api/trades/${trade.id}/opening/publish`).set(bearer(await app.tokenFor('staff'))).send({});
+      expect(new Date(published.body.confirmUntil).getTime() - new Date(published.body.publishedAt).getTime()).to.equal(30 * 60_000);
+      app.clock.advance(30 * 60_000);
+      const late = await app.http.post(`/api/trades/${trade.id}/opening/confirmations`).set(bearer(await app.tokenFor('bidder1'))).send({ decision: 'confirm' });
+      expect([late.status, late.body.code]).to.deep.equal([409, 'CONFIRMATION_CLOSED']);
+      await app.services.scheduler.tick();
+      const closed = (await app.http.get(`/api/trades/${trade.id}/opening`)).body;
+      expect(closed.record.confirmations.map((c: { decision: string }) => c.decision)).to.deep.equal(['deemed_confirmed']);
+    },
+    // bidder-unlock mode: the bidder's own key unlocks within 30 minutes; after that the remedy decides
+    'opening.bidder_unlock_window': async () => {
+      const { trade, started, sealed, bidId } = await singleSourceAtOpening('bidder');
+      expect(new Date(started.unlockUntil!).getTime() - new Date(started.startedAt!).getTime()).to.equal(30 * 60_000);
+      const signer = await enrol(app, 'bidder1');
+      const cek = await unlockBid(sealed.envelope, { certificatePem: signer.certificatePem, privateKeyPem: signer.privateKeyPem }, { provider: nodeProvider });
+      const cekBase64 = Buffer.from(cek).toString('base64');
+      const early = await app.http.post(`/api/trades/${trade.id}/opening/remedy`).set(bearer(await app.tokenFor('staff'))).send({ bidId, fault: 'bidder', note: '未解密' });
+      expect(early.body.code, 'no remedy inside the window').to.equal('OPENING_WRONG_STATE');
+      app.clock.advance(30 * 60_000);
+      const late = await app.http.post(`/api/trades/${trade.id}/opening/unlock`).set(bearer(await app.tokenFor('bidder1'))).send({ bidId, cek: cekBase64 });
+      expect([late.status, late.body.code]).to.deep.equal([409, 'OPENING_WRONG_STATE']);
+      // the platform was at fault: the officials' key opens it
+      const remedy = await app.http.post(`/api/trades/${trade.id}/opening/remedy`).set(bearer(await app.tokenFor('staff'))).send({ bidId, fault: 'other', note: '平台网络故障，启用开标人密钥补救' });
+      expect(remedy.status, remedy.text).to.equal(200);
+      await submitShare(app, trade, 'official1');
+      const done = (await submitShare(app, trade, 'official2')).body;
+      expect(done.results.map((r: { outcome: string }) => r.outcome)).to.deep.equal(['opened']);
+    },
     'opening.officials_threshold': async () => {
       // 赣州 requires 3 of the officials' shares: a 2-of-3 trade may not be published
       const set = await app.http.put('/api/rules/360700/opening.officials_threshold').set(bearer(await app.tokenFor('staff'))).send({ value: 3 });
@@ -201,7 +269,7 @@ describe('rules table: one test per row', function () {
     expect(list.status).to.equal(200);
     expect(list.body.rules).to.have.length(RULES.length);
     for (const rule of list.body.rules) {
-      expect(rule.unit).to.be.oneOf(['day', 'workingDay', 'percent', 'count', 'boolean']);
+      expect(rule.unit).to.be.oneOf(['day', 'workingDay', 'minute', 'percent', 'count', 'boolean']);
       expect(rule.source).to.be.a('string').and.not.equal('');
     }
     const fixed = await app.http.put('/api/rules/360700/deadline.min_period.tender').set(bearer(await app.tokenFor('staff'))).send({ value: 30 });

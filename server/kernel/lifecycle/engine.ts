@@ -29,8 +29,8 @@ export interface TransitionSpec<S, C, P = unknown> {
   name: string;
   from: readonly string[];
   to: string;
-  /** Roles that may fire it, or `clock` for a time-driven transition (fired by the scheduler). */
-  by: readonly Role[] | 'clock';
+  /** Roles that may fire it by hand; `clock` for a time-driven transition (the scheduler); `system` for one the platform fires as the result of a process (e.g. the opening). */
+  by: readonly Role[] | 'clock' | 'system';
   /** When a clock transition falls due (null: not due). */
   dueAt?: (subject: S) => Date | null;
   guards: readonly GuardSpec<S, C>[];
@@ -93,7 +93,7 @@ export class LifecycleEngine<S, C> {
   available(subject: S, role: Role | null): string[] {
     const state = this.store.stateOf(subject);
     return this.table(this.store.methodOf(subject))
-      .transitions.filter((tr) => tr.by !== 'clock' && tr.from.includes(state) && role !== null && tr.by.includes(role))
+      .transitions.filter((tr) => tr.by !== 'clock' && tr.by !== 'system' && tr.from.includes(state) && role !== null && tr.by.includes(role))
       .map((tr) => tr.name);
   }
 
@@ -146,8 +146,8 @@ export class LifecycleEngine<S, C> {
   }
 
   private checkActor(transition: TransitionSpec<S, C>, actor: Actor | SystemActor): void {
-    if (transition.by === 'clock') {
-      if (actor.kind !== 'system') throw new AppError('TRANSITION_FORBIDDEN', `${transition.name} is fired by the clock, not by hand`);
+    if (transition.by === 'clock' || transition.by === 'system') {
+      if (actor.kind !== 'system') throw new AppError('TRANSITION_FORBIDDEN', `${transition.name} is fired by the ${transition.by === 'clock' ? 'clock' : 'platform'}, not by hand`);
       return;
     }
     if (actor.kind === 'system' || !transition.by.includes(actor.role)) {

@@ -26,13 +26,22 @@ export class Scheduler {
   private running: Promise<TickResult> | null = null;
   private stopped = true;
 
+  private readonly sources: DueSource[];
+
   constructor(
-    private readonly source: DueSource,
+    source: DueSource | DueSource[],
     private readonly clock: Clock,
     private readonly logger: Logger,
     /** The longest the scheduler sleeps, so a change made by another process is seen soon. */
     private readonly pollMs = 1000,
-  ) {}
+  ) {
+    this.sources = Array.isArray(source) ? source : [source];
+  }
+
+  /** Another module's time-driven work (e.g. the opening's confirmation window). */
+  add(source: DueSource): void {
+    this.sources.push(source);
+  }
 
   start(): void {
     this.stopped = false;
@@ -64,9 +73,9 @@ export class Scheduler {
 
   private async runOnce(): Promise<TickResult> {
     const result: TickResult = { fired: [], skipped: [] };
-    for (const item of await this.source.due(this.clock.now())) {
+    for (const source of this.sources) for (const item of await source.due(this.clock.now())) {
       try {
-        await this.source.fire(item.id, item.name);
+        await source.fire(item.id, item.name);
         result.fired.push(item);
       } catch (error) {
         if (error instanceof AppError && (error.code === 'TRADE_WRONG_STATE' || error.code === 'NOT_FOUND')) {
@@ -95,7 +104,8 @@ export class Scheduler {
     try {
       await this.tick();
       const now = this.clock.now();
-      const next = await this.source.next(now);
+      const nexts = (await Promise.all(this.sources.map((s) => s.next(now)))).filter((d): d is Date => d !== null);
+      const next = nexts.length ? new Date(Math.min(...nexts.map((d) => d.getTime()))) : null;
       const wait = next ? Math.min(Math.max(next.getTime() - now.getTime(), 0), this.pollMs) : this.pollMs;
       if (!this.stopped) this.schedule(wait);
     } catch (error) {

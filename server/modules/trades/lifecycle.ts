@@ -146,9 +146,13 @@ const cancel: TransitionSpec<TradeRow, TradeContext> = {
   after: async (trade, { service }) => service.flushNotifications(trade.id),
 };
 
+/** The opening module fires these when the opening record is published: 开标 done, or 流标 (too few valid bids). */
+const recordOpening: TransitionSpec<TradeRow, TradeContext> = { name: 'record_opening', from: ['opening'], to: 'opened', by: 'system', guards: [], effects: [] };
+const failOpening: TransitionSpec<TradeRow, TradeContext> = { name: 'fail', from: ['opening'], to: 'failed', by: 'system', guards: [], effects: [] };
+
 export const METHOD_TABLES: MethodTable<TradeRow, TradeContext>[] = TRADE_METHODS.map((method) => ({
   method,
   states: TRADE_STATES,
   initial: 'draft',
-  transitions: [publish(method), closeBidding, cancel],
+  transitions: [publish(method), closeBidding, cancel, recordOpening, failOpening],
 }));
