@@ -89,6 +89,8 @@ export interface OpeningView {
   sharesIn: { userId: number; displayName: string; shareIndex: number; at: string }[];
   /** Bids waiting to be opened (counts only before the record, never names). */
   pending: number;
+  /** For the trade's staff: which bids wait (ids and hashes, no names), for the remedy. */
+  pendingBids?: { bidId: number; sha256: string; receivedAt: string }[];
   /** Per-bid outcomes so far; bidder names and prices only once all unlocking has finished. */
   results: OpeningResultView[];
   record: OpeningRecord | null;

@@ -17,6 +17,8 @@ const CertificatesPage = lazy(() => import('./components/CertificatesPage.js').t
 const TradeListPage = lazy(() => import('./trades/TradeListPage.js').then((m) => ({ default: m.TradeListPage })));
 const TradeDetailPage = lazy(() => import('./trades/TradeDetailPage.js').then((m) => ({ default: m.TradeDetailPage })));
 const TradeCreatePage = lazy(() => import('./trades/TradeCreatePage.js').then((m) => ({ default: m.TradeCreatePage })));
+/** The live opening hall (socket.io; key files and crypto only for officials and bidders). */
+const OpeningHallPage = lazy(() => import('./opening/OpeningHallPage.js').then((m) => ({ default: m.OpeningHallPage })));
 const NotificationsPage = lazy(() => import('./trades/NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })));
 
 /** What is shown follows from the session state and the view in the location hash (route.ts). */
@@ -229,6 +231,7 @@ export function App() {
               <CertificatesPage user={phase.user} onBack={() => setView({ name: 'home' })} />
             )}
             {phase.kind === 'signedIn' && view.name === 'tradeNew' && <TradeCreatePage user={phase.user} onNavigate={setView} />}
+            {phase.kind === 'signedIn' && view.name === 'opening' && <OpeningHallPage key={view.id} id={view.id} user={phase.user} />}
             {phase.kind === 'signedIn' && view.name === 'notifications' && <NotificationsPage notifications={notifications} />}
           </Suspense>
         )}

@@ -5,6 +5,7 @@
  *   #/trades             the public portal: published notices (no login needed)
  *   #/trades/new         staff: create a trade
  *   #/trades/:id         a notice with its documents, opening certificate and limits
+ *   #/trades/:id/opening 不见面开标大厅 (the live opening hall)
  *   #/notifications      站内消息
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -15,6 +16,7 @@ export type View =
   | { name: 'trades' }
   | { name: 'tradeNew' }
   | { name: 'trade'; id: number }
+  | { name: 'opening'; id: number }
   | { name: 'notifications' };
 
 export function parseView(hash: string): View {
@@ -25,6 +27,8 @@ export function parseView(hash: string): View {
   if (path === '/notifications') return { name: 'notifications' };
   const trade = /^\/trades\/(\d{1,12})$/.exec(path);
   if (trade) return { name: 'trade', id: Number(trade[1]) };
+  const opening = /^\/trades\/(\d{1,12})\/opening$/.exec(path);
+  if (opening) return { name: 'opening', id: Number(opening[1]) };
   return { name: 'home' };
 }
 
@@ -34,6 +38,8 @@ export function viewHref(view: View): string {
       return '#/';
     case 'trade':
       return `#/trades/${view.id}`;
+    case 'opening':
+      return `#/trades/${view.id}/opening`;
     case 'tradeNew':
       return '#/trades/new';
     default:

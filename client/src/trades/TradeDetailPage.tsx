@@ -89,6 +89,11 @@ export function TradeDetailPage({ id, user }: Props) {
           <a className="button" href={viewHref({ name: 'trades' })} data-testid="trade-back">
             {t('trade.back')}
           </a>
+          {user && (trade.state === 'opening' || trade.state === 'opened' || trade.state === 'failed') && (
+            <a className="button button--primary" href={viewHref({ name: 'opening', id: trade.id })} title={t('trade.openingHallIntro')} data-testid="trade-opening-hall">
+              {t('trade.openingHall')}
+            </a>
+          )}
         </div>
       </section>
 

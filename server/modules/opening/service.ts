@@ -184,7 +184,11 @@ export class OpeningService {
       if (session.state !== 'unlocking') throw new AppError('OPENING_WRONG_STATE', `the opening is ${session.state}`);
       const earlier = await this.models.ShareSubmission.findOne({ where: { tradeId, userId: actor.userId }, transaction: t });
       // a share already used (and wiped) may be submitted again for a later remedy in a bidder-unlock opening
-      if (earlier?.share) throw new AppError('SHARE_ALREADY_SUBMITTED');
+      if (earlier?.share) {
+        // k shares already in but no record (the process that was opening died): resubmitting resumes it
+        if ((await this.liveShares(tradeId, t)) >= trade.threshold) return true;
+        throw new AppError('SHARE_ALREADY_SUBMITTED');
+      }
       const now = this.clock.now();
       if (earlier) await earlier.update({ share: shareText, submittedAt: now }, { transaction: t });
       else await this.models.ShareSubmission.create({ tradeId, userId: actor.userId, shareIndex: official.shareIndex!, share: shareText, submittedAt: now }, { transaction: t });
@@ -194,8 +198,20 @@ export class OpeningService {
       await this.audit.append(t, { actor, action: 'opening.share_received', subject: `trade:${trade.code}`, payload: { index: official.shareIndex, count, needed: trade.threshold } });
       return count >= trade.threshold;
     });
-    if (ready) await this.openWithOfficialsKey(trade);
+    if (ready) await this.runOpening(trade);
     return this.view(actor, tradeId);
+  }
+
+  /** One opening per trade at a time in this process (two last shares arriving together start it once). */
+  private readonly running = new Map<number, Promise<void>>();
+
+  private runOpening(trade: TradeRow): Promise<void> {
+    let run = this.running.get(trade.id);
+    if (!run) {
+      run = this.openWithOfficialsKey(trade).finally(() => this.running.delete(trade.id));
+      this.running.set(trade.id, run);
+    }
+    return run;
   }
 
   private async liveShares(tradeId: number, t?: Transaction): Promise<number> {
@@ -285,7 +301,7 @@ export class OpeningService {
         await this.audit.append(t, { actor, action: 'opening.remedy', subject: `trade:${trade.code}`, payload: { bid: bidId, fault, note } });
       });
       // k shares already in open it at once; otherwise it waits for the officials to submit theirs
-      if ((await this.liveShares(tradeId)) >= trade.threshold) await this.openWithOfficialsKey(trade);
+      if ((await this.liveShares(tradeId)) >= trade.threshold) await this.runOpening(trade);
     }
     return this.view(actor, tradeId);
   }
@@ -340,6 +356,8 @@ export class OpeningService {
   private async saveResult(trade: TradeRow, bid: BidRow, result: Decrypted, actor: Actor | SystemActor = SYSTEM): Promise<void> {
     await this.db.transaction(async (t) => {
       const session = await this.lockedSession(t, trade.id);
+      // another process opening the same trade got here first: its result stands
+      if (await this.models.OpeningResult.findOne({ where: { bidId: bid.id }, transaction: t })) return;
       const ord = (await this.models.OpeningResult.count({ where: { tradeId: trade.id }, transaction: t })) + 1;
       await this.models.OpeningResult.create(
         {
@@ -538,6 +556,9 @@ export class OpeningService {
       sharesNeeded: trade.threshold,
       sharesIn: submissions.map((s) => ({ userId: s.userId, displayName: users.find((u) => u.id === s.userId)?.displayName ?? '', shareIndex: s.shareIndex, at: s.submittedAt.toISOString() })),
       pending: Math.max(0, current.length - rows.length),
+      ...(actor && this.trades.canManage(actor, trade) && actor.role !== 'agent'
+        ? { pendingBids: current.filter((b) => !rows.some((r) => r.bidId === b.id)).map((b) => ({ bidId: b.id, sha256: b.sha256, receivedAt: b.receivedAt.toISOString() })) }
+        : {}),
       results: await this.resultViews(rows, recorded),
       record: recorded && session?.record ? (JSON.parse(session.record) as OpeningRecord) : null,
       publishedAt: session?.publishedAt?.toISOString() ?? null,
