@@ -127,6 +127,8 @@ export const TradeNoticeInput = z.strictObject({
   /** Organisations invited (邀请招标, 单一来源, or a shortlist for negotiation/consultation/inquiry). */
   invitees: z.array(Id).max(100).optional(),
   details: TradeDetails,
+  /** A re-tender (重新招标) names the failed trade it follows. */
+  previousTradeId: Id.optional(),
 });
 export type TradeNoticeInput = z.infer<typeof TradeNoticeInput>;
 

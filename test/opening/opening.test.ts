@@ -148,6 +148,12 @@ describe('opening hall: k-of-n officials open every bid and publish the record',
     const tradeView = (await app.http.get(`/api/trades/${trade.id}`)).body as TradeView;
     expect(tradeView.state).to.equal('failed');
     expect(tradeView.history!.map((h) => h.name)).to.deep.equal(['publish', 'close_bidding', 'fail']);
+    // tendered again: a new draft that names the failed trade
+    const again = await app.http.post(`/api/trades/${trade.id}/retender`).set(bearer(await app.tokenFor('staff'))).send({});
+    expect(again.status, again.text).to.equal(201);
+    expect([again.body.state, again.body.notice.previousTradeId, again.body.title]).to.deep.equal(['draft', trade.id, '赣州市第一中学教学设备采购（重新招标）']);
+    const notFailed = await app.http.post(`/api/trades/${again.body.id}/retender`).set(bearer(await app.tokenFor('staff'))).send({});
+    expect(notFailed.body.code).to.equal('TRADE_WRONG_STATE');
   });
 
   it('does not open at all with fewer than three bids (不得开标): nothing is decrypted', async () => {

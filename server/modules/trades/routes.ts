@@ -61,6 +61,16 @@ export function tradeRoutes(trades: TradeService, blobs: BlobStore, config: Pick
       handle: async ({ actor, params, body }) => trades.view(await trades.fire(actor, params.id, params.transition, body.reason), actor, true),
     }),
     route({
+      method: 'post',
+      path: '/api/trades/:id/retender',
+      guard: roles('admin', 'center_staff', 'agent'),
+      summary: 'Tender a failed trade (流标) again: a new draft that names it',
+      params: IdParams,
+      body: z.strictObject({}),
+      status: 201,
+      handle: async ({ actor, params }) => trades.view(await trades.retender(actor, params.id), actor),
+    }),
+    route({
       method: 'get',
       path: '/api/trades/:id/documents',
       guard: PUBLIC,

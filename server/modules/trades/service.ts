@@ -301,6 +301,18 @@ export class TradeService {
     return this.get(id);
   }
 
+  /** A failed trade (流标) is tendered again as a new draft that names it; staff then set new dates and publish. */
+  async retender(actor: Actor, id: number): Promise<TradeRow> {
+    const failed = await this.get(id);
+    this.assertManage(actor, failed);
+    if (failed.state !== 'failed') throw new AppError('TRADE_WRONG_STATE', `only a failed trade is tendered again (this one is ${failed.state})`);
+    const notice = noticeOf(failed);
+    const title = notice.title.endsWith('（重新招标）') ? notice.title : `${notice.title.slice(0, 194)}（重新招标）`;
+    const draft = await this.create(actor, { ...notice, title, previousTradeId: failed.id });
+    await this.audit.record({ actor, action: 'trade.retendered', subject: `trade:${failed.code}`, payload: { next: draft.code } });
+    return draft;
+  }
+
   async fire(actor: Actor | SystemActor, id: number, transition: string, reason?: string): Promise<TradeRow> {
     if (actor.kind === 'user') this.assertManage(actor, await this.get(id));
     return this.engine.fire(id, transition, actor, this.context(), { reason: reason ?? null });
