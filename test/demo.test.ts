@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import type { OpeningRecord } from '../contracts/opening.js';
 import { TRADE_KINDS } from '../contracts/trades.js';
 import { sha256Hex } from '../crypto/digest.js';
 import { verifyReceipt } from '../crypto/receipt.js';
+import { yuan } from '../server/modules/opening/pdf.js';
 import { DEMO_ORGANISATIONS } from '../server/seed/demo-data.js';
 import { freshDatabase, type FreshDatabase } from './helpers/database.js';
 import { runToEnd } from './helpers/processes.js';
@@ -24,7 +26,7 @@ describe('npm run demo', function () {
   });
   after(async () => database?.drop());
 
-  it('publishes five trades, seals and receipts 5×5 bids, closes one trade at its deadline and verifies the audit chain', async () => {
+  it('publishes five trades, seals and receipts 5×5 bids, opens the construction and land trades after their deadlines with 2-of-3 official shares, writes the opening record and verifies the audit chain', async () => {
     const { code, output } = await runToEnd('npm', ['run', '-s', 'demo'], env);
     expect(code, output).to.equal(0);
     expect(output).to.contain('[1] 启动平台').and.to.contain('USCC_BAD_CHECK_DIGIT').and.to.contain('完成 Done');
@@ -39,7 +41,8 @@ describe('npm run demo', function () {
     for (const trade of summary.trades) {
       expect(trade.code).to.match(/^\d{6}-\d{4}-\d{4}$/);
       expect(trade.method).to.equal('open_tender');
-      expect(trade.state).to.equal(trade.kind === 'construction' ? 'opening' : 'bidding');
+      // construction and land were opened; the clock jump to land's deadline also closed procurement's bidding
+      expect(trade.state).to.equal(({ construction: 'opened', land: 'opened', procurement: 'opening' } as Record<string, string>)[trade.kind] ?? 'bidding');
       for (const official of OFFICIALS) {
         const share = fs.readFileSync(path.join(demo, 'shares', trade.code, `${official}.share.cms`));
         expect(share[0], `${trade.code} ${official} share is DER`).to.equal(0x30);
@@ -77,10 +80,60 @@ describe('npm run demo', function () {
     expect(old.fields.sha256).to.equal(await sha256Hex(new Uint8Array(fs.readFileSync(seq1))));
     expect(summary.bids).to.have.length(26);
 
-    // the opening preview opened bidder2's current bid with two of the three shares
-    const opened = JSON.parse(fs.readFileSync(path.join(demo, 'opening-preview', construction.code, 'bidder2.bid.json'), 'utf8'));
-    expect(opened).to.include({ format: 'tenderhall-bid', trade: construction.code, lot: '1' });
-    expect(opened.bidder.uscc).to.equal(DEMO_ORGANISATIONS.find((o) => o.key === 'bidder2')!.uscc);
+    // the opening halls: construction by official1 + official3, land by official2 + official3; every current bid opened, the record published and closed
+    expect(output).to.contain('official1 opens its sealed share').and.to.contain('official2 opens its sealed share').and.to.contain('fires opening.close');
+    const usccOf = (bidder: string) => DEMO_ORGANISATIONS.find((o) => o.key === bidder)!.uscc;
+    const land = summary.trades.find((t: { kind: string }) => t.kind === 'land');
+    const halls = [
+      { trade: construction, shares: [1, 3], decisions: { bidder1: 'confirm', bidder2: 'confirm', bidder3: 'object', bidder4: 'confirm', bidder5: 'deemed_confirmed' } },
+      { trade: land, shares: [2, 3], decisions: { bidder1: 'deemed_confirmed', bidder2: 'confirm', bidder3: 'confirm', bidder4: 'object', bidder5: 'confirm' } },
+    ];
+    for (const { trade, shares, decisions: expected } of halls) {
+      const hall = path.join(demo, 'opening', trade.code);
+      const record = JSON.parse(fs.readFileSync(path.join(hall, 'opening-record.json'), 'utf8')) as OpeningRecord;
+      expect(record.trade).to.include({ code: trade.code, title: trade.title });
+      expect(record.mode).to.equal('officials');
+      expect(record.officials.filter((o) => o.submittedAt).map((o) => o.shareIndex)).to.deep.equal(shares);
+      expect(record.results).to.have.length(5);
+      expect(record.results.map((r) => r.outcome)).to.deep.equal(Array(5).fill('opened'));
+      expect(record).to.include({ validBids: 5, failed: false });
+      // each result is the bidder's current bid: the price and hash the bidder sealed (bidder2's replacement, not its first bid)
+      const current = summary.bids.filter((b: { trade: string; status: string }) => b.trade === trade.code && b.status === 'current');
+      expect(record.results.map((r) => r.bidId).sort((a, b) => a - b)).to.deep.equal(current.map((b: { bidId: number }) => b.bidId).sort((a: number, b: number) => a - b));
+      for (const r of record.results) {
+        const bid = current.find((b: { bidId: number }) => b.bidId === r.bidId);
+        expect(r.sha256).to.equal(bid.sha256);
+        expect(r.bidder!.uscc).to.equal(bid.uscc);
+        expect(r.priceFen).to.be.a('number').and.to.be.greaterThan(0);
+      }
+      if (trade === construction) expect(record.results.find((r) => r.bidder!.uscc === usccOf('bidder2'))!.bidJson).to.include({ notes: '修改后的投标文件：优化施工组织，报价下调' });
+      // confirmations: one objection with its reason, one silent bidder deemed to confirm, the rest confirmed
+      const decisions = Object.fromEntries(record.confirmations.map((c) => [c.uscc, c.decision]));
+      expect(decisions).to.deep.equal(Object.fromEntries(Object.entries(expected).map(([bidder, decision]) => [usccOf(bidder), decision])));
+      expect(record.confirmations.find((c) => c.decision === 'object')!.text).to.match(/异议/);
+      // the hall's event log, numbered from 1 without gaps
+      const events = JSON.parse(fs.readFileSync(path.join(hall, 'events.json'), 'utf8')) as { seq: number; type: string }[];
+      expect(events.map((e) => e.seq)).to.deep.equal(events.map((_, i) => i + 1));
+      expect(events[0]!.type).to.equal('opening.started');
+      expect(events.filter((e) => e.type === 'share.received')).to.have.length(2);
+      expect(events.filter((e) => e.type === 'bid.result')).to.have.length(5);
+      expect(events.map((e) => e.type)).to.include('record.published');
+      expect(events.at(-1)!.type).to.equal('opening.closed');
+      // the record PDF, read back with pdftotext: the Chinese title and every opened bidder with its price (pdf.ts yuan())
+      const recordPdf = path.join(hall, 'opening-record.pdf');
+      expect(fs.readFileSync(recordPdf).subarray(0, 5).toString()).to.equal('%PDF-');
+      const recordText = execFileSync('pdftotext', ['-enc', 'UTF-8', recordPdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+      expect(recordText).to.contain('开标记录');
+      expect(recordText).to.contain(trade.title.replace(/\s+/g, ''));
+      for (const r of record.results) {
+        expect(recordText, r.bidder!.name).to.contain(r.bidder!.name);
+        expect(recordText, `${r.bidder!.name} price`).to.contain(yuan(r.priceFen));
+      }
+      expect(recordText).to.contain('未答复，视为确认');
+      const opening = summary.openings.find((o: { trade: string }) => o.trade === trade.code);
+      expect(opening).to.include({ state: 'closed', tradeState: 'opened', validBids: 5, pdf: path.join('opening', trade.code, 'opening-record.pdf') });
+      expect(summary.outputs).to.include(path.join('opening', trade.code, 'opening-record.pdf'));
+    }
 
     const verification = JSON.parse(fs.readFileSync(path.join(demo, 'audit-verification.json'), 'utf8'));
     expect(verification).to.include({ ok: true, firstBrokenSeq: null });
@@ -89,6 +142,9 @@ describe('npm run demo', function () {
     const actions = chain.map((line) => JSON.parse(line).action as string);
     expect(actions.filter((a) => a === 'bid.received')).to.have.length(25);
     expect(actions).to.include('bid.replaced').and.to.include('trade.opening_key_split');
+    expect(actions.filter((a) => a === 'opening.share_received')).to.have.length(4);
+    expect(actions.filter((a) => a === 'opening.bid_result')).to.have.length(10);
+    expect(actions).to.include('opening.key_used_and_wiped').and.to.include('opening.published').and.to.include('opening.closed');
     const pdf = fs.readFileSync(path.join(demo, 'audit-report.pdf'));
     expect(pdf.subarray(0, 5).toString()).to.equal('%PDF-');
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', path.join(demo, 'audit-report.pdf'), '-'], { encoding: 'utf8' });

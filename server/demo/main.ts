@@ -10,13 +10,14 @@ import { createLogger } from '../kernel/logger.js';
 import { findCjkFont, renderPdf, type CjkFont } from '../kernel/pdf.js';
 import { usccCheckCharacter } from '../../contracts/uscc.js';
 import { BidJson } from '../../contracts/bids.js';
+import type { OpeningView } from '../../contracts/opening.js';
 import { KIND_LABELS, METHOD_LABELS, type TradeNoticeInput, type TradeView } from '../../contracts/trades.js';
 import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_REGIONS, DEMO_USERS } from '../seed/demo-data.js';
-import { buildBidPackage, readBidPackage } from '../../crypto/bid-package.js';
+import { buildBidPackage } from '../../crypto/bid-package.js';
 import { createCsr } from '../../crypto/csr.js';
 import { generateRsaKeyPairNode } from '../../crypto/node/keys.js';
-import { openBidFile, sealBidFile, sha256OfFile } from '../../crypto/node/sealed-bid-file.js';
-import { combineShares, encodeShare, openSealedShare } from '../../crypto/opening-key.js';
+import { sealBidFile, sha256OfFile } from '../../crypto/node/sealed-bid-file.js';
+import { encodeShare, openSealedShare } from '../../crypto/opening-key.js';
 import { verifyReceipt } from '../../crypto/receipt.js';
 import { sha256Hex, toHex } from '../../crypto/digest.js';
 import { bidFor, chinaDayAt, DEMO_BODIES, DEMO_TRADES, yuan, type DemoTrade } from './trades.js';
@@ -153,6 +154,21 @@ interface BidOut {
   signature: string;
   receipt: string;
   receiptJson: string;
+}
+
+interface OpeningOut {
+  trade: string;
+  officials: string[];
+  state: string;
+  tradeState: string;
+  validBids: number;
+  failed: boolean;
+  results: { bidId: number; order: number; outcome: string; reason: string | null; bidder: string | null; uscc: string | null; priceFen: number | null; price: string | null }[];
+  confirmations: { uscc: string; organisation: string; decision: string }[];
+  record: string;
+  pdf: string;
+  events: string;
+  eventCount: number;
 }
 
 async function main(): Promise<void> {
@@ -460,33 +476,126 @@ async function main(): Promise<void> {
     const stillOpen = tradeOf('procurement');
     say(`${stillOpen.view.code} (${KIND_LABELS.procurement.zh}) still takes bids until ${cst(stillOpen.view.bidDeadline)}`);
 
-    step(`开启预演 Opening preview for ${construction.view.code}: officials 1 and 3 open their sealed shares; the key opens bidder2's bid`);
-    const opened = [];
-    for (const official of ['official1', 'official3']) {
-      const sealedShare = fs.readFileSync(path.join(outDir, 'shares', construction.view.code, `${official}.share.cms`));
-      const share = await openSealedShare(sealedShare, holders[official]!);
-      say(`${official} opens ${path.join('shares', construction.view.code, `${official}.share.cms`)} with its own key → share #${share.index} of ${share.n} (k=${share.k})`);
-      opened.push(encodeShare(share));
+    /**
+     * The opening of one trade over HTTP, as the people in the hall do it: staff start; each named
+     * official fetches its sealed share, opens it with its own key on its own side and submits the
+     * share's text; with k shares in, the server rebuilds the key in memory and opens every current
+     * bid. Staff publish the record, bidders confirm (or object) inside the window, the clock passes
+     * the window and the scheduler closes the record (silence = confirmation). The record PDF,
+     * record JSON and the hall's event log land in opening/<code>/.
+     */
+    const openTrade = async (trade: (typeof trades)[number], byOfficials: string[], answers: { objector: string; objection: string; silent: string }): Promise<OpeningOut> => {
+      const { id, code } = trade.view;
+      const hall = (u: string) => as(u);
+      const startedRes = await hall('staff').post(`/api/trades/${id}/opening/start`, {});
+      expectStatus(startedRes, 200, `start the opening of ${code}`);
+      const started = startedRes.body as OpeningView;
+      say(`staff start the hall → ${started.state}; ${started.pending} current bids wait; ${started.sharesNeeded} of ${trade.view.officials.length} officials' shares needed (mode ${started.mode})`);
+      let view = started;
+      for (const official of byOfficials) {
+        const sealedRes = await hall(official).get(`/api/trades/${id}/opening-share`);
+        expectStatus(sealedRes, 200, `${official} fetches its sealed share of ${code}`);
+        // on the official's side: its own private key opens the share; only the share's text goes back
+        const share = await openSealedShare(Buffer.from(sealedRes.body.sealedShare as string, 'base64'), holders[official]!);
+        const text = new TextDecoder().decode(encodeShare(share));
+        const submitted = await hall(official).post(`/api/trades/${id}/opening/shares`, { share: text });
+        expectStatus(submitted, 200, `${official} submits its share of ${code}`);
+        view = submitted.body as OpeningView;
+        say(`${official} opens its sealed share with its own key (share #${share.index} of ${share.n}, k=${share.k}) and submits it → ${view.sharesIn.length}/${view.sharesNeeded} in, hall ${view.state}`);
+      }
+      if (view.state !== 'recorded' || !view.record) throw new Error(`${code}: the hall is ${view.state} after ${byOfficials.length} shares`);
+      say(`the key was rebuilt in the server's memory, every bid opened, the shares wiped; the record is written:`);
+      for (const r of view.record.results) {
+        const who = r.bidder ? `${r.bidder.name}（${r.bidder.uscc}）` : '—';
+        const json = r.bidJson as { durationDays?: number; quality?: string; projectManager?: string } | null;
+        const facts = r.outcome === 'opened' ? `${yuan(r.priceFen!)}${json?.durationDays ? `, ${json.durationDays} days` : ''}${json?.projectManager ? `, ${json.projectManager}` : ''}` : `${r.reason ?? ''} ${r.detail ?? ''}`;
+        say(`  ${r.order}. bid #${r.bidId} ${r.outcome.padEnd(7)} ${who}  ${facts}`);
+      }
+      say(`valid bids ${view.record.validBids} (at least ${view.record.minimumValidBids} required)${view.record.failed ? `: 流标 ${view.record.failureBasis}` : ''}`);
+
+      step(`公布开标记录 Staff publish the record of ${code}; bidders confirm or object within the window`);
+      const publishedRes = await hall('staff').post(`/api/trades/${id}/opening/publish`, {});
+      expectStatus(publishedRes, 200, `publish the opening record of ${code}`);
+      const published = publishedRes.body as OpeningView;
+      const tradeState = ((await hall('staff').get(`/api/trades/${id}`)).body as TradeView).state;
+      say(`published ${cst(published.publishedAt!)}; trade ${code} is now ${tradeState}; confirmations until ${cst(published.confirmUntil!)}`);
+      for (const bidder of bidders) {
+        if (bidder === answers.silent) continue;
+        const objecting = bidder === answers.objector;
+        const body = objecting ? { decision: 'object', text: answers.objection } : { decision: 'confirm' };
+        const res = await hall(bidder).post(`/api/trades/${id}/opening/confirmations`, body);
+        expectStatus(res, 201, `${bidder} answers the record of ${code}`);
+        say(`${bidder} ${objecting ? `objects (异议): ${body.text}` : 'confirms (确认)'}`);
+      }
+      say(`${answers.silent} does not answer`);
+
+      step(`确认期结束 The clock passes the 30-minute confirmation window of ${code}; the scheduler closes the record`);
+      await running.services.scheduler.stop();
+      clock.set(new Date(published.confirmUntil!).getTime() + 60_000);
+      const tick = await running.services.scheduler.tick();
+      running.services.scheduler.start();
+      const fired = tick.fired.filter((f) => f.id === id).map((f) => f.name);
+      say(`server clock jumps to ${cst(clock.now())}; scheduler.tick() fires ${fired.join(', ') || 'nothing'} for ${code}`);
+      const closedRes = await hall('staff').get(`/api/trades/${id}/opening`);
+      expectStatus(closedRes, 200, `the opening of ${code}`);
+      const closed = closedRes.body as OpeningView;
+      if (closed.state !== 'closed' || !closed.record) throw new Error(`${code}: the hall is ${closed.state} after the confirmation window`);
+      const DECISION: Record<string, string> = { confirm: '确认', object: '异议', deemed_confirmed: '未答复，视为确认' };
+      for (const c of closed.record.confirmations) say(`  ${c.organisationName}: ${c.decision} ${DECISION[c.decision] ?? ''}`);
+
+      const dir = path.join(outDir, 'opening', code);
+      const pdfRes = await http.bytes(`/api/trades/${id}/opening/record.pdf`); // public once published
+      if (pdfRes.status !== 200) throw new Error(`record.pdf of ${code}: HTTP ${pdfRes.status}`);
+      await writeFileAtomic(path.join(dir, 'opening-record.pdf'), Buffer.from(pdfRes.bytes));
+      await writeFileAtomic(path.join(dir, 'opening-record.json'), `${JSON.stringify(closed.record, null, 2)}\n`);
+      const eventsRes = await hall('staff').get(`/api/trades/${id}/opening/events?after=0`);
+      expectStatus(eventsRes, 200, `events of ${code}`);
+      const events = eventsRes.body.events as { seq: number; type: string }[];
+      await writeFileAtomic(path.join(dir, 'events.json'), `${JSON.stringify(events, null, 2)}\n`);
+      const rel = (f: string) => path.join('opening', code, f);
+      outputs.push(rel('opening-record.pdf'), rel('opening-record.json'), rel('events.json'));
+      const counts = new Map<string, number>();
+      for (const e of events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+      say(`wrote ${rel('opening-record.pdf')} (${pdfRes.bytes.length} bytes), ${rel('opening-record.json')}, ${rel('events.json')}`);
+      say(`  the hall's events #1…#${events.length}: ${[...counts].map(([type, n]) => (n > 1 ? `${type}×${n}` : type)).join(', ')}`);
+      const finalState = ((await hall('staff').get(`/api/trades/${id}`)).body as TradeView).state;
+      trade.view = { ...trade.view, state: finalState };
+      return {
+        trade: code,
+        officials: byOfficials,
+        state: closed.state,
+        tradeState: finalState,
+        validBids: closed.record.validBids,
+        failed: closed.record.failed,
+        results: closed.record.results.map((r) => ({ bidId: r.bidId, order: r.order, outcome: r.outcome, reason: r.reason, bidder: r.bidder?.name ?? null, uscc: r.bidder?.uscc ?? null, priceFen: r.priceFen, price: r.priceFen === null ? null : yuan(r.priceFen) })),
+        confirmations: closed.record.confirmations.map((c) => ({ uscc: c.uscc, organisation: c.organisationName, decision: c.decision })),
+        record: rel('opening-record.json'),
+        pdf: rel('opening-record.pdf'),
+        events: rel('events.json'),
+        eventCount: events.length,
+      };
+    };
+    const openings: OpeningOut[] = [];
+
+    step(`开标 Opening hall for ${construction.view.code}: staff start it; official1 and official3 open their own shares and submit them; the server opens every bid`);
+    const openingOut = await openTrade(construction, ['official1', 'official3'], { objector: 'bidder3', objection: '我公司对开标记录有异议：请核实瑞金红都建筑工程有限公司修改后投标文件的递交时间。', silent: 'bidder5' });
+    openings.push(openingOut);
+
+    const land = tradeOf('land');
+    step(`土地出让开标 The clock reaches ${land.view.code}'s deadline (${KIND_LABELS.land.zh}); officials 2 and 3 open it the same way (the procurement trade's deadline has passed too; it waits in opening)`);
+    await running.services.scheduler.stop();
+    clock.set(new Date(land.view.bidDeadline).getTime() + 60_000);
+    for (const username of Object.keys(tokens)) await login(username); // the sessions of before the jump have expired
+    const landTick = await running.services.scheduler.tick();
+    running.services.scheduler.start();
+    say(`server clock jumps to ${cst(clock.now())}; scheduler.tick() fires ${landTick.fired.map((f) => `${f.name} for ${trades.find((t) => t.view.id === f.id)?.view.code ?? f.id}`).join(', ')}`);
+    for (const trade of trades) {
+      const now = (await as('staff').get(`/api/trades/${trade.view.id}`)).body as TradeView;
+      trade.view = { ...trade.view, state: now.state };
+      say(`${now.code} ${KIND_LABELS[trade.spec.kind].zh.padEnd(5, '　')} ${now.state.padEnd(8)} deadline ${cst(now.bidDeadline)}`);
     }
-    const rebuilt = await combineShares(opened, { openingCertificatePem: construction.view.openingCertificatePem!, tradeId: construction.view.code });
-    const current = bidOuts.find((b) => b.trade === construction.view.code && b.bidder === 'bidder2' && b.status === 'current')!;
-    const previewDir = path.join(outDir, 'opening-preview', construction.view.code);
-    fs.mkdirSync(previewDir, { recursive: true });
-    const packagePath = path.join(previewDir, 'bidder2.bid.zip');
-    const openedBid = await openBidFile({
-      sealedPath: path.join(outDir, current.envelope),
-      signaturePath: path.join(outDir, current.signature),
-      outputPath: packagePath,
-      opener: { certificatePem: construction.view.openingCertificatePem!, privateKeyPem: rebuilt },
-    });
-    const pkg = await readBidPackage(fs.readFileSync(packagePath));
-    fs.rmSync(packagePath);
-    const bid = BidJson.parse(pkg.bidJson);
-    await writeFileAtomic(path.join(previewDir, 'bidder2.bid.json'), `${JSON.stringify(bid, null, 2)}\n`);
-    say(`opened ${current.envelope}: outer and inner signatures verified (signed ${openedBid.innerSigningTime ? cst(openedBid.innerSigningTime) : '—'}), ${pkg.attachments.length} attachment(s) match bid.json`);
-    say(`${bid.bidder.name}: ${yuan(bid.priceFen)}, ${bid.durationDays} days, quality ${bid.quality}, project manager ${bid.projectManager}`);
-    say('the rebuilt key lives only in this process; the opening hall (next module) does this for every bid in front of the bidders');
-    outputs.push(path.relative(outDir, path.join(previewDir, 'bidder2.bid.json')));
+    if (land.view.state !== 'opening') throw new Error(`${land.view.code} is ${land.view.state}, expected opening`);
+    openings.push(await openTrade(land, ['official2', 'official3'], { objector: 'bidder4', objection: '我公司对开标记录有异议：请核实各竞买人竞买保证金的到账时间。', silent: 'bidder1' }));
 
     step('监督人员校验审计链 Supervisor verifies the audit chain');
     const signed = await as('supervisor').post('/api/audit/checkpoints');
@@ -526,11 +635,12 @@ async function main(): Promise<void> {
       finishedAt: new Date().toISOString(),
       serverClock: clock.now().toISOString(),
       database: describeDatabase(config),
-      stages: ['platform', 'identity', 'organisations', 'certificates', 'trades', 'registration', 'sealed-bids', 'replacement', 'deadline', 'opening-preview', 'audit'],
+      stages: ['platform', 'identity', 'organisations', 'certificates', 'trades', 'registration', 'sealed-bids', 'replacement', 'deadline', 'opening', 'opening-record', 'confirmations', 'audit'],
       reachedStage: 'audit',
-      note: 'Opening hall, evaluation, recheck and award stages are added here as their modules land.',
+      note: 'Evaluation, recheck and award stages are added here as their modules land.',
       trades: tradeOuts,
       bids: bidOuts,
+      openings,
       outputs,
     };
     await writeFileAtomic(path.join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
@@ -539,7 +649,8 @@ async function main(): Promise<void> {
     say('  keys/            holders\' keys and certificates, root.crt');
     say('  shares/<code>/   each official\'s sealed share of each trade\'s opening key');
     say(`  bids/<code>/     ${bidOuts.length} sealed bids (envelope + .sig) with their receipts (.receipt.p7s, .receipt.json)`);
-    for (const file of ['opening-preview/…/bidder2.bid.json', 'audit-verification.json', 'audit-chain.jsonl', 'audit-report.pdf', 'summary.json']) say(`  ${file}`);
+    say('  opening/<code>/  opening-record.pdf (开标记录), opening-record.json, events.json (the hall\'s numbered events)');
+    for (const file of ['audit-verification.json', 'audit-chain.jsonl', 'audit-report.pdf', 'summary.json']) say(`  ${file}`);
   } finally {
     await running.close();
   }
