@@ -1,10 +1,13 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import PDFDocument from 'pdfkit';
+import { projectRoot } from './paths.js';
 
 /**
- * PDFs in Chinese. pdfkit's built-in fonts have no CJK glyphs, so every document uses a CJK font
- * from the machine (Debian: fonts-wqy-microhei, or fonts-noto-cjk) or the one CJK_FONT_PATH names.
- * Without one we refuse to render rather than print boxes.
+ * PDFs in Chinese. pdfkit's built-in fonts have no CJK glyphs, so every document uses a CJK font:
+ * the one CJK_FONT_PATH names, else the one the project ships (assets/fonts/wqy-microhei.ttc,
+ * Apache-2.0, so a machine with no fonts still prints), else one from the machine. Without any we
+ * refuse to render rather than print boxes. Only the glyphs used are embedded.
  */
 export interface CjkFont {
   path: string;
@@ -12,7 +15,10 @@ export interface CjkFont {
   face: string | undefined;
 }
 
+export const SHIPPED_CJK_FONT: CjkFont = { path: path.join(projectRoot, 'assets', 'fonts', 'wqy-microhei.ttc'), face: 'WenQuanYiMicroHei' };
+
 export const CJK_FONT_CANDIDATES: CjkFont[] = [
+  SHIPPED_CJK_FONT,
   { path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', face: 'WenQuanYiMicroHei' },
   { path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', face: 'NotoSansCJKsc-Regular' },
   { path: '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc', face: 'NotoSerifCJKsc-Regular' },
