@@ -156,8 +156,13 @@ describe('opening hall: k-of-n officials open every bid and publish the record',
     expect(notFailed.body.code).to.equal('TRADE_WRONG_STATE');
   });
 
-  it('does not open at all with fewer than three bids (不得开标): nothing is decrypted', async () => {
+  it('does not open at all with fewer than three current bids (不得开标; a withdrawn bid does not count): nothing is decrypted', async () => {
     const trade = await tradeWithBids('construction', { bidder1: 'good', bidder2: 'good' });
+    // a third bid, withdrawn before the deadline, is neither counted nor opened
+    expect((await register(app, trade.id, 'bidder3')).status).to.equal(201);
+    const third = await uploadBid(app, trade.id, 'bidder3', await sealedBidFor(app, trade, 'bidder3', 930_000_000));
+    const withdrawn = await app.http.post(`/api/trades/${trade.id}/bids/${third.body.bid.id}/withdraw`).set(bearer(await app.tokenFor('bidder3'))).send({});
+    expect(withdrawn.status, withdrawn.text).to.equal(200);
     await closeBidding(app, trade);
     const started = await startOpening(app, trade);
     expect(started.state).to.equal('recorded');
