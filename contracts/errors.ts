@@ -85,6 +85,11 @@ export const ERROR_CODES = {
   UNLOCK_REFUSED: { status: 400, title: 'This content key does not open your bid' },
   CONFIRMATION_CLOSED: { status: 409, title: 'The confirmation window is closed' },
   OBJECTION_TEXT_REQUIRED: { status: 400, title: 'An objection needs its reasons' },
+  // experts and the draw
+  COMMITTEE_RULES_VIOLATED: { status: 422, title: 'The committee would break the composition rules' },
+  DRAW_POOL_TOO_SMALL: { status: 422, title: 'The pool has too few eligible experts for this draw' },
+  DRAW_WRONG_STATE: { status: 409, title: 'The draw is not at a step that allows this' },
+  NOT_YOUR_ASSIGNMENT: { status: 404, title: 'No such invitation of yours' },
   // infrastructure
   DB_UNAVAILABLE: { status: 503, title: 'Database unreachable' },
   INTERNAL: { status: 500, title: 'Internal error' },

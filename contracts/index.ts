@@ -11,3 +11,4 @@ export * from './calendar.js';
 export * from './trades.js';
 export * from './bids.js';
 export * from './opening.js';
+export * from './experts.js';

@@ -31,6 +31,8 @@ import { bidRoutes } from './modules/bids/routes.js';
 import { defineTradeModels } from './modules/trades/models.js';
 import { OpeningService } from './modules/opening/service.js';
 import { openingRoutes } from './modules/opening/routes.js';
+import { ExpertService } from './modules/experts/service.js';
+import { expertRoutes } from './modules/experts/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -50,6 +52,7 @@ export interface Services {
   bids: BidService;
   scheduler: Scheduler;
   opening: OpeningService;
+  experts: ExpertService;
 }
 
 export interface Tenderhall {
@@ -82,7 +85,8 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
   const opening = new OpeningService(db, audit, clock, identity, trades, bids, blobs, config, logger);
   opening.scheduler = scheduler;
   scheduler.add(opening.dueSource());
-  const services: Services = { audit, identity, certificates, calendar, rules, blobs, trades, bids, scheduler, opening };
+  const experts = new ExpertService(db, audit, clock, identity, trades, bids);
+  const services: Services = { audit, identity, certificates, calendar, rules, blobs, trades, bids, scheduler, opening, experts };
 
   const routes: RouteSpec[] = [
     ...identityRoutes(identity, config),
@@ -93,6 +97,7 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
     ...tradeRoutes(trades, blobs, config),
     ...bidRoutes(bids, blobs, config),
     ...openingRoutes(opening),
+    ...expertRoutes(experts),
   ];
 
   const app = express();

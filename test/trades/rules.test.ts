@@ -8,6 +8,7 @@ import { RULES, type RuleId } from '../../server/kernel/rules/table.js';
 import { bearer, givenApp, type TestApp } from '../helpers/app.js';
 import { createTrade, enrol, noticeFor, publish, publishedTrade, register, sealedBidFor, uploadBid, uploadDocument } from '../helpers/trades.js';
 import { closeBidding, startOpening, submitShare } from '../helpers/opening.js';
+import { addExperts } from '../helpers/experts.js';
 import { unlockBid } from '../../crypto/sealed-bid.js';
 
 /**
@@ -79,6 +80,19 @@ describe('rules table: one test per row', function () {
     const started = await startOpening(app, trade);
     return { trade, started, sealed, bidId: up.body.bid.id as number };
   }
+
+  /** A trade past its deadline (state opening), ready for a draw; `roads` experts added to the pool once. */
+  let roadsPool: { ganzhou: number[]; longyan: number[] } | null = null;
+  async function drawableTrade(kind: TradeKind = 'construction', method: TradeMethod = 'open_tender') {
+    roadsPool ??= { ganzhou: await addExperts(app, 9, { specialty: 'roads', regionCode: '360700' }), longyan: await addExperts(app, 3, { specialty: 'roads', regionCode: '350800' }) };
+    const trade = await publishedTrade(app, kind, method);
+    await closeBidding(app, trade);
+    return trade;
+  }
+  const drawFor = async (trade: TradeView, experts: number, representatives = 0) =>
+    app.http.post(`/api/trades/${trade.id}/draws`).set(bearer(await app.tokenFor('staff'))).send({ seats: [{ specialty: 'roads', count: experts }], tendereeRepresentatives: representatives });
+  const runDraw = async (trade: TradeView, drawId: number) => app.http.post(`/api/trades/${trade.id}/draws/${drawId}/run`).set(bearer(await app.tokenFor('staff'))).send({});
+  const violated = (res: { status: number; body: { code?: string; rule?: string } }, rule: string) => expect([res.status, res.body.code, res.body.rule]).to.deep.equal([422, 'COMMITTEE_RULES_VIOLATED', rule]);
 
   const CASES: Record<RuleId, () => Promise<void>> = {
     // 20 days from 2026-11-25 → 2026-12-15 (a Tuesday)
@@ -244,6 +258,66 @@ describe('rules table: one test per row', function () {
       await submitShare(app, trade, 'official1');
       const done = (await submitShare(app, trade, 'official2')).body;
       expect(done.results.map((r: { outcome: string }) => r.outcome)).to.deep.equal(['opened']);
+    },
+    'evaluation.committee_size': async () => {
+      const trade = await drawableTrade();
+      violated(await drawFor(trade, 3), 'evaluation.committee_size');
+      violated(await drawFor(trade, 6), 'evaluation.committee_size'); // even
+      expect((await drawFor(trade, 5)).status).to.equal(201);
+    },
+    'evaluation.committee_size.non_tender': async () => {
+      const trade = await drawableTrade('procurement', 'inquiry');
+      violated(await drawFor(trade, 2), 'evaluation.committee_size.non_tender');
+      expect((await drawFor(trade, 3)).status).to.equal(201);
+    },
+    'evaluation.expert_share': async () => {
+      const trade = await drawableTrade();
+      violated(await drawFor(trade, 3, 2), 'evaluation.expert_share'); // 3 of 5 experts < 2/3
+      expect((await drawFor(trade, 4, 1)).status).to.equal(201);
+      expect((await drawFor(trade, 6, 3)).status, 'exactly two thirds').to.equal(201);
+    },
+    'evaluation.tenderee_rep_cap': async () => {
+      // 赣州 (like 重庆) caps representatives lower: 20 %
+      const set = await app.http.put('/api/rules/360700/evaluation.tenderee_rep_cap').set(bearer(await app.tokenFor('staff'))).send({ value: 20 });
+      expect(set.status, set.text).to.equal(200);
+      try {
+        const trade = await drawableTrade();
+        violated(await drawFor(trade, 7, 2), 'evaluation.tenderee_rep_cap'); // 2 of 9 = 22 %
+        expect((await drawFor(trade, 4, 1)).status).to.equal(201); // 1 of 5 = 20 %
+      } finally {
+        await app.http.put('/api/rules/360700/evaluation.tenderee_rep_cap').set(bearer(await app.tokenFor('staff'))).send({ value: 100 / 3 });
+      }
+    },
+    'experts.repeat_window': async () => {
+      const first = await drawableTrade();
+      const drawn = (await runDraw(first, (await drawFor(first, 5)).body.id)).body;
+      const served = drawn.seats[0].userId as number;
+      // the expert accepted on 2026-11-25; the same tenderee's next trade is drawn 41 days later: left out; after 90 days, back in
+      app.setClock(START);
+      await app.services.experts.models.ExpertAssignment.update({ status: 'accepted', respondedAt: app.clock.now() }, { where: { drawId: drawn.id, expertUserId: served } });
+      const second = await drawableTrade();
+      const within = (await drawFor(second, 5)).body;
+      expect(within.excluded).to.deep.include({ rule: 'experts.repeat_window', count: 1 });
+      const pool = (await app.http.get(`/api/trades/${second.id}/draws/${(await runDraw(second, within.id)).body.id}/published`).set(bearer(await app.tokenFor('staff')))).body.pool as { userId: number }[];
+      expect(pool.map((p) => p.userId)).not.to.include(served);
+      app.setClock(new Date(new Date(START).getTime() + 91 * 86_400_000));
+      const later = (await drawFor(second, 5)).body;
+      expect(later.excluded.find((e: { rule: string }) => e.rule === 'experts.repeat_window')).to.equal(undefined);
+    },
+    'experts.outside_city_min': async () => {
+      const set = await app.http.put('/api/rules/360700/experts.outside_city_min').set(bearer(await app.tokenFor('staff'))).send({ value: 2 });
+      expect(set.status, set.text).to.equal(200);
+      try {
+        const trade = await drawableTrade();
+        const drawn = (await runDraw(trade, (await drawFor(trade, 5)).body.id)).body;
+        expect(drawn.seats.filter((s: { regionCode: string }) => s.regionCode.startsWith('35')).length).to.be.at.least(2);
+        // more outsiders than the pool holds: refused, not a committee without them
+        await app.http.put('/api/rules/360700/experts.outside_city_min').set(bearer(await app.tokenFor('staff'))).send({ value: 5 });
+        const tooMany = await runDraw(trade, (await drawFor(trade, 5)).body.id);
+        expect([tooMany.status, tooMany.body.code, tooMany.body.rule]).to.deep.equal([422, 'DRAW_POOL_TOO_SMALL', 'experts.outside_city_min']);
+      } finally {
+        await app.http.put('/api/rules/360700/experts.outside_city_min').set(bearer(await app.tokenFor('staff'))).send({ value: 0 });
+      }
     },
     'opening.officials_threshold': async () => {
       // 赣州 requires 3 of the officials' shares: a 2-of-3 trade may not be published

@@ -81,6 +81,8 @@ export function defineIdentityModels(db: Db) {
     declare qualificationLevel: string;
     declare employerOrganisationId: number | null;
     declare employerName: string;
+    /** active, or suspended (not drawn) — migration 0015. */
+    declare status: CreationOptional<'active' | 'suspended'>;
   }
   ExpertProfile.init(
     {
@@ -89,6 +91,7 @@ export function defineIdentityModels(db: Db) {
       qualificationLevel: { type: DataTypes.STRING(32), allowNull: false },
       employerOrganisationId: { type: DataTypes.INTEGER, allowNull: true },
       employerName: { type: DataTypes.STRING(200), allowNull: false },
+      status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'active' },
     },
     { sequelize: db, tableName: 'expert_profiles', modelName: 'ExpertProfile' },
   );
