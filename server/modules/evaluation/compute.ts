@@ -1,0 +1,178 @@
+import type { ComplianceCheck, ComplianceDecision, CriterionView, EvaluationMethod, EvaluationResult, RankedBid } from '../../../contracts/evaluation.js';
+import { COMPLIANCE_CHECKS } from '../../../contracts/evaluation.js';
+
+/**
+ * Evaluation templates and the arithmetic the machine does (the experts judge, the server computes).
+ * Pure functions: the same inputs always give the same result, so the recheck (issue 7) can recompute
+ * every figure from the raw votes and scores.
+ */
+export interface Template {
+  id: string;
+  method: EvaluationMethod;
+  name: { zh: string; en: string };
+  criteria: CriterionView[];
+  price?: { formula: 'construction_benchmark'; discountPercent: number; deductAbovePerPercent: number; deductBelowPerPercent: number } | { formula: 'gp_lowest' };
+}
+
+export const TEMPLATES: Record<string, Template> = {
+  'construction.comprehensive': {
+    id: 'construction.comprehensive',
+    method: 'comprehensive',
+    name: { zh: '工程施工 综合评估法（价格60 技术25 管理10 信用5）', en: 'Construction, comprehensive evaluation' },
+    criteria: [
+      { id: 'price', name: { zh: '投标报价', en: 'Price' }, kind: 'price', max: 60 },
+      { id: 'technical', name: { zh: '施工组织设计', en: 'Construction plan' }, kind: 'judged', max: 25 },
+      { id: 'management', name: { zh: '项目管理机构', en: 'Project management' }, kind: 'judged', max: 10 },
+      { id: 'credit', name: { zh: '信用评价', en: 'Credit' }, kind: 'credit', max: 5 },
+    ],
+    // 评标基准价 = 有效投标报价的算术平均值 × (1 − 下浮率); 每高于基准价1%扣1分，每低于1%扣0.5分
+    price: { formula: 'construction_benchmark', discountPercent: 0, deductAbovePerPercent: 1, deductBelowPerPercent: 0.5 },
+  },
+  'construction.lowest_price': {
+    id: 'construction.lowest_price',
+    method: 'lowest_price',
+    name: { zh: '工程施工 经评审的最低投标价法', en: 'Construction, lowest evaluated bid price' },
+    criteria: [],
+  },
+  'procurement.comprehensive_scoring': {
+    id: 'procurement.comprehensive_scoring',
+    method: 'comprehensive_scoring',
+    name: { zh: '政府采购 综合评分法（价格30 技术50 服务20）', en: 'Procurement, comprehensive scoring' },
+    criteria: [
+      { id: 'price', name: { zh: '价格分', en: 'Price' }, kind: 'price', max: 30 },
+      { id: 'technical', name: { zh: '技术方案', en: 'Technical' }, kind: 'judged', max: 50 },
+      { id: 'service', name: { zh: '售后服务', en: 'Service' }, kind: 'judged', max: 20 },
+    ],
+    // 价格分 = 评标基准价 / 投标报价 × 价格权值, 评标基准价 = 满足要求的最低投标报价 (87号令 art 55)
+    price: { formula: 'gp_lowest' },
+  },
+  'procurement.lowest_evaluated_price': {
+    id: 'procurement.lowest_evaluated_price',
+    method: 'lowest_evaluated_price',
+    name: { zh: '政府采购 最低评标价法', en: 'Procurement, lowest evaluated price' },
+    criteria: [],
+  },
+};
+
+export function defaultTemplate(kind: string): string {
+  return kind === 'procurement' ? 'procurement.comprehensive_scoring' : 'construction.comprehensive';
+}
+
+/** Half-up to two decimals, free of binary noise (22.665 → 22.67). */
+export const round2 = (x: number): number => Math.round((x + Number.EPSILON) * 100 + 1e-9) / 100;
+
+export interface Member {
+  userId: number;
+  name: string;
+}
+export interface BidInput {
+  bidId: number;
+  bidder: { uscc: string; name: string; label: string };
+  priceFen: number;
+}
+export interface Vote {
+  bidId: number;
+  expert: number;
+  check: ComplianceCheck;
+  pass: boolean;
+  reason: string | null;
+}
+export interface Score {
+  bidId: number;
+  expert: number;
+  criterion: string;
+  value: number;
+}
+
+/** A check fails when more than half the members vote to reject it; a bid is compliant when no check fails. */
+export function decideCompliance(members: Member[], bids: BidInput[], votes: Vote[]): ComplianceDecision[] {
+  const nameOf = (id: number) => members.find((m) => m.userId === id)?.name ?? String(id);
+  return bids.map((bid) => {
+    const checks = COMPLIANCE_CHECKS.map((check) => {
+      const cast = votes.filter((v) => v.bidId === bid.bidId && v.check === check);
+      const failVotes = cast.filter((v) => !v.pass).length;
+      const pass = failVotes * 2 <= members.length;
+      return {
+        check,
+        pass,
+        failVotes,
+        passVotes: cast.length - failVotes,
+        reasons: cast.filter((v) => !v.pass).map((v) => ({ expert: nameOf(v.expert), reason: v.reason ?? '' })),
+        dissent: cast.filter((v) => v.pass !== pass).map((v) => nameOf(v.expert)),
+      };
+    });
+    return { bidId: bid.bidId, compliant: checks.every((c) => c.pass), checks };
+  });
+}
+
+export function priceScores(template: Template, bids: BidInput[]): { scores: Map<number, number>; benchmarkFen: number | null } {
+  const scores = new Map<number, number>();
+  const max = template.criteria.find((c) => c.kind === 'price')?.max ?? 0;
+  if (!template.price || bids.length === 0) return { scores, benchmarkFen: null };
+  if (template.price.formula === 'gp_lowest') {
+    const lowest = Math.min(...bids.map((b) => b.priceFen));
+    for (const b of bids) scores.set(b.bidId, round2((lowest / b.priceFen) * max));
+    return { scores, benchmarkFen: lowest };
+  }
+  const { discountPercent, deductAbovePerPercent, deductBelowPerPercent } = template.price;
+  const mean = bids.reduce((n, b) => n + b.priceFen, 0) / bids.length;
+  const benchmark = mean * (1 - discountPercent / 100);
+  for (const b of bids) {
+    const deviation = ((b.priceFen - benchmark) / benchmark) * 100;
+    const deduction = deviation > 0 ? deviation * deductAbovePerPercent : -deviation * deductBelowPerPercent;
+    scores.set(b.bidId, round2(Math.max(0, max - deduction)));
+  }
+  return { scores, benchmarkFen: Math.round(benchmark) };
+}
+
+/** Ranks the compliant bids: by total (then lower price) for scoring methods, by price for lowest-price methods; equal → tied, same rank. */
+export function evaluate(args: {
+  template: Template;
+  members: Member[];
+  bids: BidInput[];
+  votes: Vote[];
+  scores: Score[];
+  dropExtremes: boolean;
+  /** The credit criterion's score per bidder (USCC), 0…1 of the criterion's max; neutral (1 for all) until the credit module lands. */
+  creditShare?: (uscc: string) => number;
+}): EvaluationResult {
+  const { template, members, bids, votes, scores, dropExtremes } = args;
+  const compliance = decideCompliance(members, bids, votes);
+  const compliant = bids.filter((b) => compliance.find((c) => c.bidId === b.bidId)!.compliant);
+  const { scores: price, benchmarkFen } = priceScores(template, compliant);
+  const nameOf = (id: number) => members.find((m) => m.userId === id)?.name ?? String(id);
+  const scoring = template.method === 'comprehensive' || template.method === 'comprehensive_scoring';
+  const drop = dropExtremes && members.length >= 5;
+  const rows: Omit<RankedBid, 'rank' | 'tied'>[] = compliant.map((bid) => {
+    const criteria = template.criteria.map((criterion) => {
+      if (criterion.kind === 'price') return { id: criterion.id, score: price.get(bid.bidId) ?? 0, byExpert: [] };
+      if (criterion.kind === 'credit') return { id: criterion.id, score: round2(criterion.max * (args.creditShare?.(bid.bidder.uscc) ?? 1)), byExpert: [] };
+      const given = members.map((m) => ({ expert: m.userId, value: scores.find((s) => s.bidId === bid.bidId && s.expert === m.userId && s.criterion === criterion.id)?.value ?? 0 }));
+      const order = [...given].sort((a, b) => a.value - b.value);
+      const droppedExperts = drop ? new Set([order[0]!.expert, order.at(-1)!.expert]) : new Set<number>();
+      const counted = given.filter((g) => !droppedExperts.has(g.expert));
+      const score = round2(counted.reduce((n, g) => n + g.value, 0) / counted.length);
+      return { id: criterion.id, score, byExpert: given.map((g) => ({ expert: nameOf(g.expert), value: g.value, dropped: droppedExperts.has(g.expert) })) };
+    });
+    return { bidId: bid.bidId, bidder: bid.bidder, priceFen: bid.priceFen, criteria, total: round2(criteria.reduce((n, c) => n + c.score, 0)) };
+  });
+  const compare = (a: (typeof rows)[number], b: (typeof rows)[number]) => (scoring ? b.total - a.total || a.priceFen - b.priceFen : a.priceFen - b.priceFen);
+  rows.sort((a, b) => compare(a, b) || a.bidId - b.bidId);
+  const ranked: RankedBid[] = rows.map((row, i) => {
+    const first = rows.findIndex((other) => compare(other, row) === 0);
+    return { ...row, rank: first + 1, tied: rows.filter((other) => compare(other, row) === 0).length > 1 || i !== first };
+  });
+  const rejected = bids
+    .filter((b) => !compliant.includes(b))
+    .map((b) => ({ bidId: b.bidId, bidder: b.bidder.name, reasons: compliance.find((c) => c.bidId === b.bidId)!.checks.filter((c) => !c.pass).flatMap((c) => c.reasons.map((r) => `${c.check}: ${r.reason}`)) }));
+  return {
+    method: template.method,
+    templateId: template.id,
+    compliance,
+    ranked,
+    rejected,
+    candidates: ranked.slice(0, 3).map((r) => ({ rank: r.rank, bidId: r.bidId, bidder: r.bidder.name })),
+    benchmarkFen,
+    dropExtremes: drop,
+  };
+}
