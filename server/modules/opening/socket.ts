@@ -23,7 +23,9 @@ export function openingSocket(namespace: Namespace, opening: OpeningService, clo
         await socket.join(`opening:${tradeId}`);
         for (const event of await opening.events(tradeId, Math.max(0, Number(join.after ?? 0) || 0))) socket.emit(OPENING_EVENT, event);
         if (ticking) clearInterval(ticking);
-        ticking = setInterval(() => socket.emit(OPENING_TICK, { serverTime: clock.now().toISOString(), openingAt: view.openingAt }), 1000);
+        const tick = () => socket.emit(OPENING_TICK, { serverTime: clock.now().toISOString(), openingAt: view.openingAt });
+        tick(); // at once, then every second: the countdown never waits for the first one
+        ticking = setInterval(tick, 1000);
         ack?.({ ok: true });
       } catch (error) {
         ack?.({ ok: false, code: (error as { code?: string }).code ?? (error as Error).message });
