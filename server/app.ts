@@ -33,6 +33,8 @@ import { OpeningService } from './modules/opening/service.js';
 import { openingRoutes } from './modules/opening/routes.js';
 import { ExpertService } from './modules/experts/service.js';
 import { expertRoutes } from './modules/experts/routes.js';
+import { EvaluationService } from './modules/evaluation/service.js';
+import { evaluationRoutes } from './modules/evaluation/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -53,6 +55,7 @@ export interface Services {
   scheduler: Scheduler;
   opening: OpeningService;
   experts: ExpertService;
+  evaluation: EvaluationService;
 }
 
 export interface Tenderhall {
@@ -86,7 +89,8 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
   opening.scheduler = scheduler;
   scheduler.add(opening.dueSource());
   const experts = new ExpertService(db, audit, clock, identity, trades, bids);
-  const services: Services = { audit, identity, certificates, calendar, rules, blobs, trades, bids, scheduler, opening, experts };
+  const evaluation = new EvaluationService(db, audit, clock, identity, certificates, trades, opening, experts, bids, config);
+  const services: Services = { audit, identity, certificates, calendar, rules, blobs, trades, bids, scheduler, opening, experts, evaluation };
 
   const routes: RouteSpec[] = [
     ...identityRoutes(identity, config),
@@ -98,6 +102,7 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
     ...bidRoutes(bids, blobs, config),
     ...openingRoutes(opening),
     ...expertRoutes(experts),
+    ...evaluationRoutes(evaluation),
   ];
 
   const app = express();

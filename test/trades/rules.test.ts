@@ -9,6 +9,7 @@ import { bearer, givenApp, type TestApp } from '../helpers/app.js';
 import { createTrade, enrol, noticeFor, publish, publishedTrade, register, sealedBidFor, uploadBid, uploadDocument } from '../helpers/trades.js';
 import { closeBidding, startOpening, submitShare } from '../helpers/opening.js';
 import { addExperts } from '../helpers/experts.js';
+import { evaluatedTrade } from '../helpers/evaluation.js';
 import { unlockBid } from '../../crypto/sealed-bid.js';
 
 /**
@@ -318,6 +319,17 @@ describe('rules table: one test per row', function () {
       } finally {
         await app.http.put('/api/rules/360700/experts.outside_city_min').set(bearer(await app.tokenFor('staff'))).send({ value: 0 });
       }
+    },
+    // one expert far off — construction drops the extremes: [10, 10, 10, 10, 25] → 10; procurement counts all: [10, 10, 10, 10, 50] → 18
+    'evaluation.drop_extremes': async () => {
+      const run = await evaluatedTrade(app, { kind: 'construction', prices: { bidder1: 900_000_000, bidder2: 910_000_000, bidder3: 920_000_000 }, judged: (b, c) => (b === 'bidder1' && c === 'technical' ? [10, 10, 10, 10, 25] : [5, 5, 5, 5, 5]) });
+      const technical = run.view.result!.ranked.find((r) => r.bidId === run.bidIds.bidder1)!.criteria.find((c) => c.id === 'technical')!;
+      expect([run.view.result!.dropExtremes, technical.score]).to.deep.equal([true, 10]);
+    },
+    'evaluation.drop_extremes.procurement': async () => {
+      const run = await evaluatedTrade(app, { kind: 'procurement', prices: { bidder1: 900_000, bidder2: 910_000, bidder3: 920_000 }, judged: (b, c) => (b === 'bidder1' && c === 'technical' ? [10, 10, 10, 10, 50] : [5, 5, 5, 5, 5]) });
+      const technical = run.view.result!.ranked.find((r) => r.bidId === run.bidIds.bidder1)!.criteria.find((c) => c.id === 'technical')!;
+      expect([run.view.result!.dropExtremes, technical.score]).to.deep.equal([false, 18]);
     },
     'opening.officials_threshold': async () => {
       // 赣州 requires 3 of the officials' shares: a 2-of-3 trade may not be published

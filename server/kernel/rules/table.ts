@@ -322,6 +322,26 @@ export const RULES = [
     floor: 0,
     stricter: 'up',
   },
+  {
+    id: 'evaluation.drop_extremes',
+    title: { zh: '专家评分去掉一个最高分和一个最低分后取平均（成员5人以上）', en: 'Judged scores: drop the highest and the lowest before averaging (5 or more members)' },
+    value: 1,
+    unit: 'boolean',
+    source: '各地工程建设项目评标办法（如 江西省房屋建筑和市政基础设施工程施工招标评标办法）— 地方规定',
+    confidence: 'unconfirmed',
+    overridable: true,
+    kinds: ['construction', 'land', 'mining', 'property'],
+  },
+  {
+    id: 'evaluation.drop_extremes.procurement',
+    title: { zh: '政府采购综合评分：以评标委员会全体成员评分的算术平均值为准，不去掉最高最低分', en: 'Government procurement: the plain average of every member’s score, nothing dropped' },
+    value: 0,
+    unit: 'boolean',
+    source: '政府采购货物和服务招标投标管理办法（87号令）第五十五条、第五十六条',
+    confidence: '原文',
+    overridable: false,
+    kinds: ['procurement'],
+  },
 ] as const satisfies readonly RuleRow[];
 
 export type RuleId = (typeof RULES)[number]['id'];

@@ -1,0 +1,424 @@
+import { createHash } from 'node:crypto';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes } from 'sequelize';
+import { canonicalJson } from '../../../crypto/canonical-json.js';
+import { nodeProvider } from '../../../crypto/node/provider.js';
+import { base64ToBytes } from '../../../crypto/pkijs-support.js';
+import { verifySignedData } from '../../../crypto/signed-data.js';
+import { isCryptoError } from '../../../crypto/errors.js';
+import { COMPLIANCE_CHECKS, type ComplianceCheck, type EvaluationResult, type EvaluationState, type EvaluationView } from '../../../contracts/evaluation.js';
+import type { Db } from '../../db/index.js';
+import { lockFor } from '../../db/index.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { AuditLog } from '../../kernel/audit/service.js';
+import type { Clock } from '../../kernel/clock.js';
+import { AppError, isUniqueViolation } from '../../kernel/errors.js';
+import { findCjkFont } from '../../kernel/pdf.js';
+import type { CertificateService } from '../certificates/service.js';
+import type { ExpertService } from '../experts/service.js';
+import type { BidService } from '../bids/service.js';
+import type { IdentityService } from '../identity/service.js';
+import type { OpeningService } from '../opening/service.js';
+import { noticeOf, type TradeRow } from '../trades/models.js';
+import type { TradeService } from '../trades/service.js';
+import { defaultTemplate, evaluate, TEMPLATES, type BidInput, type Member, type Template } from './compute.js';
+import { renderEvaluationReport, type EvaluationReport } from './report.js';
+
+export function defineEvaluationModels(db: Db) {
+  class Evaluation extends Model<InferAttributes<Evaluation>, InferCreationAttributes<Evaluation>> {
+    declare tradeId: number;
+    declare templateId: string;
+    declare state: EvaluationState;
+    declare chairUserId: number | null;
+    declare startedAt: Date;
+    declare result: string | null;
+    declare report: string | null;
+    declare reportSha256: string | null;
+    declare finalisedAt: Date | null;
+  }
+  Evaluation.init(
+    {
+      tradeId: { type: DataTypes.INTEGER, primaryKey: true },
+      templateId: { type: DataTypes.STRING(64), allowNull: false },
+      state: { type: DataTypes.STRING(16), allowNull: false },
+      chairUserId: { type: DataTypes.INTEGER, allowNull: true },
+      startedAt: { type: DataTypes.DATE(3), allowNull: false },
+      result: { type: DataTypes.TEXT, allowNull: true },
+      report: { type: DataTypes.TEXT, allowNull: true },
+      reportSha256: { type: DataTypes.STRING(64), allowNull: true },
+      finalisedAt: { type: DataTypes.DATE(3), allowNull: true },
+    },
+    { sequelize: db, tableName: 'evaluations', modelName: 'Evaluation' },
+  );
+  class EvaluationMember extends Model<InferAttributes<EvaluationMember>, InferCreationAttributes<EvaluationMember>> {
+    declare id: CreationOptional<number>;
+    declare tradeId: number;
+    declare userId: number;
+    declare chairVote: number | null;
+    declare submittedAt: Date | null;
+    declare signature: Buffer | null;
+    declare refusedReason: string | null;
+    declare signedAt: Date | null;
+  }
+  EvaluationMember.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      tradeId: { type: DataTypes.INTEGER, allowNull: false },
+      userId: { type: DataTypes.INTEGER, allowNull: false },
+      chairVote: { type: DataTypes.INTEGER, allowNull: true },
+      submittedAt: { type: DataTypes.DATE(3), allowNull: true },
+      signature: { type: DataTypes.BLOB('medium'), allowNull: true },
+      refusedReason: { type: DataTypes.STRING(1000), allowNull: true },
+      signedAt: { type: DataTypes.DATE(3), allowNull: true },
+    },
+    { sequelize: db, tableName: 'evaluation_members', modelName: 'EvaluationMember' },
+  );
+  class ComplianceVote extends Model<InferAttributes<ComplianceVote>, InferCreationAttributes<ComplianceVote>> {
+    declare id: CreationOptional<number>;
+    declare tradeId: number;
+    declare bidId: number;
+    declare expertUserId: number;
+    declare checkName: ComplianceCheck;
+    declare pass: boolean;
+    declare reason: string | null;
+    declare at: Date;
+  }
+  ComplianceVote.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      tradeId: { type: DataTypes.INTEGER, allowNull: false },
+      bidId: { type: DataTypes.INTEGER, allowNull: false },
+      expertUserId: { type: DataTypes.INTEGER, allowNull: false },
+      checkName: { type: DataTypes.STRING(16), allowNull: false },
+      pass: { type: DataTypes.BOOLEAN, allowNull: false },
+      reason: { type: DataTypes.STRING(1000), allowNull: true },
+      at: { type: DataTypes.DATE(3), allowNull: false },
+    },
+    { sequelize: db, tableName: 'compliance_votes', modelName: 'ComplianceVote' },
+  );
+  class EvaluationScore extends Model<InferAttributes<EvaluationScore>, InferCreationAttributes<EvaluationScore>> {
+    declare id: CreationOptional<number>;
+    declare tradeId: number;
+    declare bidId: number;
+    declare expertUserId: number;
+    declare criterion: string;
+    declare value: number;
+    declare at: Date;
+  }
+  EvaluationScore.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      tradeId: { type: DataTypes.INTEGER, allowNull: false },
+      bidId: { type: DataTypes.INTEGER, allowNull: false },
+      expertUserId: { type: DataTypes.INTEGER, allowNull: false },
+      criterion: { type: DataTypes.STRING(32), allowNull: false },
+      value: { type: DataTypes.DOUBLE, allowNull: false },
+      at: { type: DataTypes.DATE(3), allowNull: false },
+    },
+    { sequelize: db, tableName: 'evaluation_scores', modelName: 'EvaluationScore' },
+  );
+  return { Evaluation, EvaluationMember, ComplianceVote, EvaluationScore };
+}
+type EvaluationModels = ReturnType<typeof defineEvaluationModels>;
+
+const LABELS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/**
+ * The evaluation of one trade by its drawn committee. Votes and scores are each expert's own until
+ * submitted; the server computes every formula (compute.ts) from the raw inputs and writes the
+ * report, which every member signs (CMS over the report's SHA-256) or refuses to sign with a reason.
+ */
+export class EvaluationService {
+  readonly models: EvaluationModels;
+
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly identity: IdentityService,
+    private readonly certificates: CertificateService,
+    private readonly trades: TradeService,
+    private readonly opening: OpeningService,
+    private readonly experts: ExpertService,
+    private readonly bidService: BidService,
+    private readonly config: { cjkFontPath: string | undefined },
+  ) {
+    this.models = defineEvaluationModels(db);
+  }
+
+  private template(trade: TradeRow): Template {
+    const id = (noticeOf(trade) as { evaluationTemplate?: string }).evaluationTemplate ?? defaultTemplate(trade.kind);
+    return TEMPLATES[id] ?? TEMPLATES[defaultTemplate(trade.kind)]!;
+  }
+
+  private async members(tradeId: number): Promise<Member[]> {
+    const rows = await this.models.EvaluationMember.findAll({ where: { tradeId }, order: [['userId', 'ASC']] });
+    const users = await this.identity.models.User.findAll({ where: { id: rows.map((r) => r.userId) } });
+    return rows.map((r) => ({ userId: r.userId, name: users.find((u) => u.id === r.userId)?.displayName ?? String(r.userId) }));
+  }
+
+  /** The opened bids (from the opening record), labelled A, B, C… in opening order. */
+  private async bids(tradeId: number): Promise<BidInput[]> {
+    const results = await this.opening.models.OpeningResult.findAll({ where: { tradeId, outcome: 'opened' }, order: [['ord', 'ASC']] });
+    const bids = await this.bidService.models.Bid.findAll({ where: { id: results.map((r) => r.bidId) } });
+    const orgs = await this.identity.models.Organisation.findAll({ where: { id: bids.map((b) => b.organisationId) } });
+    return results.map((r, i) => {
+      const org = orgs.find((o) => o.id === bids.find((b) => b.id === r.bidId)!.organisationId)!;
+      return { bidId: r.bidId, bidder: { uscc: org.uscc, name: org.name, label: LABELS[i] ?? String(i + 1) }, priceFen: r.priceFen ?? 0 };
+    });
+  }
+
+  private async get(tradeId: number) {
+    const evaluation = await this.models.Evaluation.findByPk(tradeId);
+    if (!evaluation) throw new AppError('NOT_FOUND', 'the evaluation has not started');
+    return evaluation;
+  }
+
+  private async member(actor: Actor, tradeId: number) {
+    const member = await this.models.EvaluationMember.findOne({ where: { tradeId, userId: actor.userId } });
+    if (!member) throw new AppError('FORBIDDEN_ROLE', 'only members of the committee take part');
+    return member;
+  }
+
+  private async assertState(tradeId: number, state: EvaluationState) {
+    const evaluation = await this.get(tradeId);
+    if (evaluation.state !== state) throw new AppError('CONFLICT', `the evaluation is at ${evaluation.state}, not ${state}`, { extra: { state: evaluation.state } });
+    return evaluation;
+  }
+
+  /** Staff open the evaluation once the record is published and every seat of the committee has accepted. */
+  async start(actor: Actor, tradeId: number): Promise<EvaluationView> {
+    const trade = await this.trades.get(tradeId);
+    if (!this.trades.canManage(actor, trade) || actor.role === 'agent') throw new AppError('FORBIDDEN_ROLE', 'the trading center opens the evaluation');
+    if (trade.state !== 'opened') throw new AppError('TRADE_WRONG_STATE', `the evaluation follows the published opening record (the trade is ${trade.state})`);
+    const draws = await this.experts.models.ExpertDraw.findAll({ where: { tradeId, state: 'drawn' }, order: [['id', 'DESC']], limit: 1 });
+    const draw = draws[0];
+    if (!draw) throw new AppError('CONFLICT', 'draw the committee first');
+    const seats = await this.experts.models.ExpertAssignment.findAll({ where: { drawId: draw.id } });
+    const requested = (JSON.parse(draw.request) as { seats: { count: number }[] }).seats.reduce((n, s) => n + s.count, 0);
+    const accepted = seats.filter((s) => s.status === 'accepted');
+    if (accepted.length !== requested) throw new AppError('CONFLICT', `${accepted.length} of ${requested} drawn experts have accepted`);
+    try {
+      await this.db.transaction(async (t) => {
+        await this.models.Evaluation.create({ tradeId, templateId: this.template(trade).id, state: 'review', chairUserId: null, startedAt: this.clock.now(), result: null, report: null, reportSha256: null, finalisedAt: null }, { transaction: t });
+        for (const seat of accepted) await this.models.EvaluationMember.create({ tradeId, userId: seat.expertUserId, chairVote: null, submittedAt: null, signature: null, refusedReason: null, signedAt: null }, { transaction: t });
+        await this.audit.append(t, { actor, action: 'evaluation.started', subject: `trade:${trade.code}`, payload: { template: this.template(trade).id, members: accepted.map((s) => s.expertUserId) } });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('CONFLICT', 'the evaluation has already started');
+      throw error;
+    }
+    return this.view(actor, tradeId);
+  }
+
+  /** Members elect their chair: the first candidate with a majority of the members' votes. */
+  async voteChair(actor: Actor, tradeId: number, candidate: number): Promise<EvaluationView> {
+    const member = await this.member(actor, tradeId);
+    const members = await this.members(tradeId);
+    if (!members.some((m) => m.userId === candidate)) throw new AppError('VALIDATION_FAILED', 'the chair is one of the committee');
+    await this.db.transaction(async (t) => {
+      const evaluation = (await this.models.Evaluation.findByPk(tradeId, lockFor(t)))!;
+      if (evaluation.chairUserId) throw new AppError('CONFLICT', 'the chair is elected');
+      await member.update({ chairVote: candidate }, { transaction: t });
+      const votes = await this.models.EvaluationMember.count({ where: { tradeId, chairVote: candidate }, transaction: t });
+      if (votes * 2 > members.length) {
+        await evaluation.update({ chairUserId: candidate }, { transaction: t });
+        await this.audit.append(t, { actor, action: 'evaluation.chair_elected', subject: `trade:${tradeId}`, payload: { chair: candidate, votes } });
+      }
+    });
+    return this.view(actor, tradeId);
+  }
+
+  async voteCompliance(actor: Actor, tradeId: number, bidId: number, check: ComplianceCheck, pass: boolean, reason: string | undefined): Promise<EvaluationView> {
+    await this.member(actor, tradeId);
+    await this.assertState(tradeId, 'review');
+    if (!pass && !reason) throw new AppError('VALIDATION_FAILED', 'a rejection (否决投标) needs its reason');
+    if (!(await this.bids(tradeId)).some((b) => b.bidId === bidId)) throw new AppError('NOT_FOUND', `bid ${bidId} is not under evaluation`);
+    await this.db.transaction(async (t) => {
+      await this.models.ComplianceVote.destroy({ where: { tradeId, bidId, expertUserId: actor.userId, checkName: check }, transaction: t });
+      await this.models.ComplianceVote.create({ tradeId, bidId, expertUserId: actor.userId, checkName: check, pass, reason: reason ?? null, at: this.clock.now() }, { transaction: t });
+    });
+    return this.view(actor, tradeId);
+  }
+
+  private async assertChair(actor: Actor, tradeId: number) {
+    const evaluation = await this.get(tradeId);
+    if (evaluation.chairUserId !== actor.userId) throw new AppError('FORBIDDEN_ROLE', 'the chair does this');
+    return evaluation;
+  }
+
+  /** The chair closes the compliance review once every member has voted every check of every bid. */
+  async closeReview(actor: Actor, tradeId: number): Promise<EvaluationView> {
+    const evaluation = await this.assertChair(actor, tradeId);
+    if (evaluation.state !== 'review') throw new AppError('CONFLICT', `the evaluation is at ${evaluation.state}`);
+    const [members, bids, votes] = [await this.members(tradeId), await this.bids(tradeId), await this.models.ComplianceVote.count({ where: { tradeId } })];
+    const needed = members.length * bids.length * COMPLIANCE_CHECKS.length;
+    if (votes < needed) throw new AppError('CONFLICT', `${votes} of ${needed} compliance votes are in`);
+    const scoring = this.template(await this.trades.get(tradeId)).criteria.some((c) => c.kind === 'judged');
+    await this.db.transaction(async (t) => {
+      await evaluation.update({ state: scoring ? 'scoring' : 'computed' }, { transaction: t });
+      await this.audit.append(t, { actor, action: 'evaluation.review_closed', subject: `trade:${tradeId}`, payload: { votes } });
+    });
+    if (!scoring) await this.compute(tradeId);
+    return this.view(actor, tradeId);
+  }
+
+  /** An expert's draft scores (judged criteria, compliant bids, inside each criterion's range); private until submitted. */
+  async saveScores(actor: Actor, tradeId: number, scores: { bidId: number; criterion: string; value: number }[]): Promise<EvaluationView> {
+    const member = await this.member(actor, tradeId);
+    await this.assertState(tradeId, 'scoring');
+    if (member.submittedAt) throw new AppError('CONFLICT', 'your scores are submitted and locked');
+    const template = this.template(await this.trades.get(tradeId));
+    const compliant = await this.compliantBids(tradeId);
+    for (const s of scores) {
+      const criterion = template.criteria.find((c) => c.id === s.criterion && c.kind === 'judged');
+      if (!criterion) throw new AppError('VALIDATION_FAILED', `no judged criterion ${s.criterion}`);
+      if (s.value < 0 || s.value > criterion.max) throw new AppError('VALIDATION_FAILED', `${s.criterion} is scored 0–${criterion.max}`, { extra: { criterion: s.criterion, max: criterion.max } });
+      if (!compliant.includes(s.bidId)) throw new AppError('VALIDATION_FAILED', `bid ${s.bidId} is not scored (rejected or unknown)`);
+    }
+    await this.db.transaction(async (t) => {
+      for (const s of scores) {
+        await this.models.EvaluationScore.destroy({ where: { tradeId, bidId: s.bidId, expertUserId: actor.userId, criterion: s.criterion }, transaction: t });
+        await this.models.EvaluationScore.create({ tradeId, bidId: s.bidId, expertUserId: actor.userId, criterion: s.criterion, value: s.value, at: this.clock.now() }, { transaction: t });
+      }
+    });
+    return this.view(actor, tradeId);
+  }
+
+  private async compliantBids(tradeId: number): Promise<number[]> {
+    const evaluation = await this.get(tradeId);
+    const members = await this.members(tradeId);
+    const bids = await this.bids(tradeId);
+    const votes = await this.votes(tradeId);
+    const template = TEMPLATES[evaluation.templateId]!;
+    return evaluate({ template, members, bids, votes, scores: [], dropExtremes: false }).compliance.filter((c) => c.compliant).map((c) => c.bidId);
+  }
+
+  private async votes(tradeId: number) {
+    return (await this.models.ComplianceVote.findAll({ where: { tradeId } })).map((v) => ({ bidId: v.bidId, expert: v.expertUserId, check: v.checkName, pass: Boolean(v.pass), reason: v.reason }));
+  }
+
+  async submitScores(actor: Actor, tradeId: number): Promise<EvaluationView> {
+    const member = await this.member(actor, tradeId);
+    await this.assertState(tradeId, 'scoring');
+    const template = this.template(await this.trades.get(tradeId));
+    const judged = template.criteria.filter((c) => c.kind === 'judged');
+    const compliant = await this.compliantBids(tradeId);
+    const mine = await this.models.EvaluationScore.count({ where: { tradeId, expertUserId: actor.userId } });
+    if (mine < judged.length * compliant.length) throw new AppError('CONFLICT', `score every criterion of every bid first (${mine} of ${judged.length * compliant.length})`);
+    await this.db.transaction(async (t) => {
+      await member.update({ submittedAt: this.clock.now() }, { transaction: t });
+      await this.audit.append(t, { actor, action: 'evaluation.scores_submitted', subject: `trade:${tradeId}`, payload: { scores: mine } });
+    });
+    const open = await this.models.EvaluationMember.count({ where: { tradeId, submittedAt: null } });
+    if (open === 0) await this.compute(tradeId);
+    return this.view(actor, tradeId);
+  }
+
+  /** Recomputes everything from the raw votes and scores (also what the recheck will call). */
+  async compute(tradeId: number): Promise<EvaluationResult> {
+    const trade = await this.trades.get(tradeId);
+    const evaluation = await this.get(tradeId);
+    const drop = await this.trades.rules.forTrade('evaluation.drop_extremes', trade);
+    const result = evaluate({
+      template: TEMPLATES[evaluation.templateId]!,
+      members: await this.members(tradeId),
+      bids: await this.bids(tradeId),
+      votes: await this.votes(tradeId),
+      scores: (await this.models.EvaluationScore.findAll({ where: { tradeId } })).map((s) => ({ bidId: s.bidId, expert: s.expertUserId, criterion: s.criterion, value: Number(s.value) })),
+      dropExtremes: drop?.value === 1,
+    });
+    await this.db.transaction(async (t) => {
+      await evaluation.update({ state: 'computed', result: JSON.stringify(result) }, { transaction: t });
+      await this.audit.append(t, { actor: { kind: 'system', name: 'evaluation' }, action: 'evaluation.computed', subject: `trade:${trade.code}`, payload: { ranking: result.ranked.map((r) => ({ bid: r.bidId, total: r.total, rank: r.rank })), rejected: result.rejected.map((r) => r.bidId) } });
+    });
+    return result;
+  }
+
+  /** The chair writes the report; its SHA-256 is what each member signs. */
+  async writeReport(actor: Actor, tradeId: number): Promise<EvaluationView> {
+    const evaluation = await this.assertChair(actor, tradeId);
+    if (evaluation.state !== 'computed') throw new AppError('CONFLICT', `the evaluation is at ${evaluation.state}`);
+    const trade = await this.trades.get(tradeId);
+    const members = await this.members(tradeId);
+    const report: EvaluationReport = {
+      trade: { code: trade.code, title: trade.title, kind: trade.kind, method: trade.method },
+      template: { id: evaluation.templateId, name: TEMPLATES[evaluation.templateId]!.name.zh, method: TEMPLATES[evaluation.templateId]!.method },
+      committee: members.map((m) => ({ userId: m.userId, name: m.name, chair: m.userId === evaluation.chairUserId })),
+      result: JSON.parse(evaluation.result!) as EvaluationResult,
+      writtenAt: this.clock.now().toISOString(),
+    };
+    const text = canonicalJson(report);
+    const sha = createHash('sha256').update(text).digest('hex');
+    await this.db.transaction(async (t) => {
+      await evaluation.update({ state: 'reported', report: text, reportSha256: sha }, { transaction: t });
+      await this.audit.append(t, { actor, action: 'evaluation.reported', subject: `trade:${trade.code}`, payload: { sha256: sha } });
+    });
+    return this.view(actor, tradeId);
+  }
+
+  /** A member signs the report's SHA-256 (CMS, detached digest) with their certificate, or refuses with a reason. */
+  async sign(actor: Actor, tradeId: number, input: { signature: string } | { refuse: string }): Promise<EvaluationView> {
+    const member = await this.member(actor, tradeId);
+    const evaluation = await this.assertState(tradeId, 'reported');
+    if (member.signedAt) throw new AppError('CONFLICT', 'you have answered');
+    let signature: Buffer | null = null;
+    if ('signature' in input) {
+      const der = base64ToBytes(input.signature);
+      if (!der) throw new AppError('VALIDATION_FAILED', 'signature must be base64 DER');
+      try {
+        const verified = await verifySignedData(der, { detachedDigest: { hash: 'SHA-256', value: new Uint8Array(Buffer.from(evaluation.reportSha256!, 'hex')) }, provider: nodeProvider });
+        await this.certificates.assertUsable(verified.signerCertificatePem, { userId: actor.userId, usage: 'signature', at: this.clock.now() });
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        if (isCryptoError(error) && error.code.startsWith('CERT_')) throw error;
+        throw new AppError('BID_SIGNATURE_INVALID', `the signature does not verify over the report digest: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      signature = Buffer.from(der);
+    }
+    await this.db.transaction(async (t) => {
+      await member.update({ signature, refusedReason: 'refuse' in input ? input.refuse : null, signedAt: this.clock.now() }, { transaction: t });
+      await this.audit.append(t, { actor, action: signature ? 'evaluation.signed' : 'evaluation.signature_refused', subject: `trade:${tradeId}`, payload: { sha256: evaluation.reportSha256, reason: 'refuse' in input ? input.refuse : null } });
+      const open = await this.models.EvaluationMember.count({ where: { tradeId, signedAt: null }, transaction: t });
+      if (open === 0) await evaluation.update({ state: 'final', finalisedAt: this.clock.now() }, { transaction: t });
+    });
+    return this.view(actor, tradeId);
+  }
+
+  async reportPdf(actor: Actor, tradeId: number): Promise<Buffer> {
+    const evaluation = await this.get(tradeId);
+    const trade = await this.trades.get(tradeId);
+    const isMember = await this.models.EvaluationMember.findOne({ where: { tradeId, userId: actor.userId } });
+    if (!isMember && !this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('FORBIDDEN_ROLE');
+    if (!evaluation.report) throw new AppError('NOT_FOUND', 'no report yet');
+    const members = await this.models.EvaluationMember.findAll({ where: { tradeId } });
+    return renderEvaluationReport(findCjkFont(this.config.cjkFontPath), JSON.parse(evaluation.report) as EvaluationReport, evaluation.reportSha256!, members.map((m) => ({ userId: m.userId, signed: !!m.signature, refused: m.refusedReason, at: m.signedAt?.toISOString() ?? null })));
+  }
+
+  async view(actor: Actor, tradeId: number): Promise<EvaluationView> {
+    const evaluation = await this.get(tradeId);
+    const trade = await this.trades.get(tradeId);
+    const memberRows = await this.models.EvaluationMember.findAll({ where: { tradeId }, order: [['userId', 'ASC']] });
+    const isMember = memberRows.some((m) => m.userId === actor.userId);
+    if (!isMember && !this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('FORBIDDEN_ROLE', 'the evaluation room is for the committee (and supervisors)');
+    const members = await this.members(tradeId);
+    const template = TEMPLATES[evaluation.templateId]!;
+    const anonymous = Boolean((noticeOf(trade) as { anonymousTechnical?: boolean }).anonymousTechnical);
+    const bids = await this.bids(tradeId);
+    return {
+      tradeId,
+      state: evaluation.state,
+      templateId: evaluation.templateId,
+      method: template.method,
+      anonymous,
+      criteria: template.criteria,
+      members: memberRows.map((m) => ({ userId: m.userId, name: members.find((x) => x.userId === m.userId)!.name, submitted: !!m.submittedAt, signed: m.signature ? 'signed' : m.refusedReason ? 'refused' : null })),
+      chair: evaluation.chairUserId,
+      bids: bids.map((b) => ({ bidId: b.bidId, label: b.bidder.label, bidder: anonymous && isMember && evaluation.state === 'scoring' ? null : { uscc: b.bidder.uscc, name: b.bidder.name }, priceFen: b.priceFen })),
+      myVotes: (await this.models.ComplianceVote.findAll({ where: { tradeId, expertUserId: actor.userId } })).map((v) => ({ bidId: v.bidId, check: v.checkName, pass: Boolean(v.pass), reason: v.reason })),
+      // an expert sees only their own scores until every score is in
+      myScores: (await this.models.EvaluationScore.findAll({ where: { tradeId, expertUserId: actor.userId } })).map((s) => ({ bidId: s.bidId, criterion: s.criterion, value: Number(s.value) })),
+      result: evaluation.result ? (JSON.parse(evaluation.result) as EvaluationResult) : null,
+      reportSha256: evaluation.reportSha256,
+    };
+  }
+}
