@@ -19,6 +19,9 @@ const TradeDetailPage = lazy(() => import('./trades/TradeDetailPage.js').then((m
 const TradeCreatePage = lazy(() => import('./trades/TradeCreatePage.js').then((m) => ({ default: m.TradeCreatePage })));
 /** The live opening hall (socket.io; key files and crypto only for officials and bidders). */
 const OpeningHallPage = lazy(() => import('./opening/OpeningHallPage.js').then((m) => ({ default: m.OpeningHallPage })));
+/** The expert draw (staff) and the expert's invitations. */
+const DrawPage = lazy(() => import('./experts/DrawPage.js').then((m) => ({ default: m.DrawPage })));
+const InvitationsPage = lazy(() => import('./experts/InvitationsPage.js').then((m) => ({ default: m.InvitationsPage })));
 const NotificationsPage = lazy(() => import('./trades/NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })));
 
 /** What is shown follows from the session state and the view in the location hash (route.ts). */
@@ -233,6 +236,8 @@ export function App() {
             {phase.kind === 'signedIn' && view.name === 'tradeNew' && <TradeCreatePage user={phase.user} onNavigate={setView} />}
             {phase.kind === 'signedIn' && view.name === 'opening' && <OpeningHallPage key={view.id} id={view.id} user={phase.user} />}
             {phase.kind === 'signedIn' && view.name === 'notifications' && <NotificationsPage notifications={notifications} />}
+            {phase.kind === 'signedIn' && view.name === 'draw' && <DrawPage key={view.id} id={view.id} user={phase.user} />}
+            {phase.kind === 'signedIn' && view.name === 'invitations' && <InvitationsPage />}
           </Suspense>
         )}
       </main>

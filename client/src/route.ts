@@ -6,6 +6,8 @@
  *   #/trades/new         staff: create a trade
  *   #/trades/:id         a notice with its documents, opening certificate and limits
  *   #/trades/:id/opening 不见面开标大厅 (the live opening hall)
+ *   #/trades/:id/draw    staff: 抽取评标专家 (the expert draw)
+ *   #/invitations        experts: 评标邀请 (accept / decline, 申报回避)
  *   #/notifications      站内消息
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -17,6 +19,8 @@ export type View =
   | { name: 'tradeNew' }
   | { name: 'trade'; id: number }
   | { name: 'opening'; id: number }
+  | { name: 'draw'; id: number }
+  | { name: 'invitations' }
   | { name: 'notifications' };
 
 export function parseView(hash: string): View {
@@ -25,10 +29,13 @@ export function parseView(hash: string): View {
   if (path === '/trades') return { name: 'trades' };
   if (path === '/trades/new') return { name: 'tradeNew' };
   if (path === '/notifications') return { name: 'notifications' };
+  if (path === '/invitations') return { name: 'invitations' };
   const trade = /^\/trades\/(\d{1,12})$/.exec(path);
   if (trade) return { name: 'trade', id: Number(trade[1]) };
   const opening = /^\/trades\/(\d{1,12})\/opening$/.exec(path);
   if (opening) return { name: 'opening', id: Number(opening[1]) };
+  const draw = /^\/trades\/(\d{1,12})\/draw$/.exec(path);
+  if (draw) return { name: 'draw', id: Number(draw[1]) };
   return { name: 'home' };
 }
 
@@ -40,6 +47,8 @@ export function viewHref(view: View): string {
       return `#/trades/${view.id}`;
     case 'opening':
       return `#/trades/${view.id}/opening`;
+    case 'draw':
+      return `#/trades/${view.id}/draw`;
     case 'tradeNew':
       return '#/trades/new';
     default:

@@ -61,6 +61,16 @@ export function Header({ user, loggingOut, onLogout, view, unread = 0 }: HeaderP
               )}
             </a>
           )}
+          {user?.role === 'expert' && (
+            <a
+              className="site-nav__link"
+              href={viewHref({ name: 'invitations' })}
+              aria-current={view?.name === 'invitations' ? 'page' : undefined}
+              data-testid="nav-invitations"
+            >
+              {t('nav.invitations')}
+            </a>
+          )}
           {!user && view && view.name !== 'home' && (
             <a className="site-nav__link" href={viewHref({ name: 'home' })} data-testid="nav-login">
               {t('nav.login')}

@@ -94,6 +94,11 @@ export function TradeDetailPage({ id, user }: Props) {
               {t('trade.openingHall')}
             </a>
           )}
+          {(user?.role === 'center_staff' || user?.role === 'admin') && (trade.state === 'opening' || trade.state === 'opened') && (
+            <a className="button" href={viewHref({ name: 'draw', id: trade.id })} data-testid="trade-draw-experts">
+              {t('trade.drawExperts')}
+            </a>
+          )}
         </div>
       </section>
 

@@ -53,6 +53,14 @@ export function expertRoutes(experts: ExpertService): RouteSpec[] {
     }),
     route({
       method: 'get',
+      path: '/api/trades/:id/draws',
+      guard: roles('admin', 'center_staff', 'supervisor'),
+      summary: 'A trade’s draws, newest first',
+      params: IdParams,
+      handle: async ({ actor, params }) => ({ draws: await experts.list(actor, params.id) }),
+    }),
+    route({
+      method: 'get',
       path: '/api/trades/:id/draws/:drawId',
       guard: roles('admin', 'center_staff', 'supervisor'),
       summary: 'A draw: commitment, revealed seed, pool hash, seats and answers',

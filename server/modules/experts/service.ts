@@ -407,4 +407,14 @@ export class ExpertService {
     const draw = (await this.models.ExpertDraw.findByPk(drawId))!;
     return { pool: JSON.parse(draw.poolSnapshot) as PoolEntry[], seed: draw.seed, request: JSON.parse(draw.request) as DrawRequest };
   }
+
+  /** A trade's draws, newest first (staff and supervisors). */
+  async list(actor: Actor, tradeId: number): Promise<DrawView[]> {
+    const trade = await this.trades.get(tradeId);
+    if (!this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('FORBIDDEN_ROLE', 'the committee stays confidential until the result');
+    const rows = await this.models.ExpertDraw.findAll({ where: { tradeId }, order: [['id', 'DESC']] });
+    const views: DrawView[] = [];
+    for (const row of rows) views.push(await this.view(actor, tradeId, row.id));
+    return views;
+  }
 }
