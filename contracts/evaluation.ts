@@ -91,3 +91,21 @@ export interface EvaluationView {
   result: EvaluationResult | null;
   reportSha256: string | null;
 }
+
+/** socket.io namespace of the live evaluation room: emit `join` {tradeId} (ack: {ok, view}); receive `presence` and `progress`. */
+export const EVALUATION_NAMESPACE = '/evaluation';
+export const EVALUATION_JOIN = 'join';
+export const EVALUATION_PRESENCE = 'presence';
+export const EVALUATION_PROGRESS = 'progress';
+
+/** What the room broadcasts: who has done what — never a score before the result. */
+export interface EvaluationProgress {
+  tradeId: number;
+  state: EvaluationState;
+  chair: number | null;
+  members: { userId: number; name: string; submitted: boolean; signed: 'signed' | 'refused' | null }[];
+  /** Compliance votes in, of the votes needed. */
+  votes: { cast: number; needed: number };
+  /** Present only once computed. */
+  result: EvaluationResult | null;
+}

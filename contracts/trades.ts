@@ -129,6 +129,10 @@ export const TradeNoticeInput = z.strictObject({
   details: TradeDetails,
   /** A re-tender (重新招标) names the failed trade it follows. */
   previousTradeId: Id.optional(),
+  /** The evaluation template (method and criteria), frozen with the notice at publication; default by kind. */
+  evaluationTemplate: z.enum(['construction.comprehensive', 'construction.lowest_price', 'procurement.comprehensive_scoring', 'procurement.lowest_evaluated_price']).optional(),
+  /** 暗标: experts see bidders as A, B, C… while scoring the technical part. */
+  anonymousTechnical: z.boolean().optional(),
 });
 export type TradeNoticeInput = z.infer<typeof TradeNoticeInput>;
 

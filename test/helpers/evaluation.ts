@@ -48,6 +48,8 @@ export async function evaluatedTrade(
     prices: Record<string, number>;
     judged: (bidder: string, criterion: string) => number[];
     rejectQualification?: { bidder: string; votes: number; reason: string };
+    /** Stop once the compliance review is closed (scoring open, nothing scored). */
+    stopAtScoring?: boolean;
   },
 ): Promise<EvaluationRun> {
   app.setClock('2026-11-25T02:00:00.000Z');
@@ -95,7 +97,7 @@ export async function evaluatedTrade(
   const closed = await app.http.post(`/api/trades/${trade.id}/evaluation/compliance/close`).set(as(0)).send({});
   expect(closed.status, closed.text).to.equal(200);
   let view = closed.body as EvaluationView;
-  if (view.state === 'scoring') {
+  if (view.state === 'scoring' && !args.stopAtScoring) {
     const judgedCriteria = view.criteria.filter((c) => c.kind === 'judged').map((c) => c.id);
     const scored = Object.entries(bidIds).filter(([bidder]) => args.rejectQualification?.bidder !== bidder || args.rejectQualification.votes * 2 <= 5);
     for (const [i] of experts.entries()) {

@@ -5,7 +5,7 @@ import { nodeProvider } from '../../../crypto/node/provider.js';
 import { base64ToBytes } from '../../../crypto/pkijs-support.js';
 import { verifySignedData } from '../../../crypto/signed-data.js';
 import { isCryptoError } from '../../../crypto/errors.js';
-import { COMPLIANCE_CHECKS, type ComplianceCheck, type EvaluationResult, type EvaluationState, type EvaluationView } from '../../../contracts/evaluation.js';
+import { COMPLIANCE_CHECKS, type ComplianceCheck, type EvaluationProgress, type EvaluationResult, type EvaluationState, type EvaluationView } from '../../../contracts/evaluation.js';
 import type { Db } from '../../db/index.js';
 import { lockFor } from '../../db/index.js';
 import type { Actor } from '../../kernel/actor.js';
@@ -129,6 +129,11 @@ const LABELS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
  */
 export class EvaluationService {
   readonly models: EvaluationModels;
+  /** The live room listens here (socket.ts); called after every change. */
+  onChange: ((tradeId: number) => void) | null = null;
+  private changed(tradeId: number): void {
+    this.onChange?.(tradeId);
+  }
 
   constructor(
     private readonly db: Db,
@@ -146,7 +151,7 @@ export class EvaluationService {
   }
 
   private template(trade: TradeRow): Template {
-    const id = (noticeOf(trade) as { evaluationTemplate?: string }).evaluationTemplate ?? defaultTemplate(trade.kind);
+    const id = noticeOf(trade).evaluationTemplate ?? defaultTemplate(trade.kind);
     return TEMPLATES[id] ?? TEMPLATES[defaultTemplate(trade.kind)]!;
   }
 
@@ -207,6 +212,7 @@ export class EvaluationService {
       if (isUniqueViolation(error)) throw new AppError('CONFLICT', 'the evaluation has already started');
       throw error;
     }
+    this.changed(tradeId);
     return this.view(actor, tradeId);
   }
 
@@ -225,6 +231,7 @@ export class EvaluationService {
         await this.audit.append(t, { actor, action: 'evaluation.chair_elected', subject: `trade:${tradeId}`, payload: { chair: candidate, votes } });
       }
     });
+    this.changed(tradeId);
     return this.view(actor, tradeId);
   }
 
@@ -237,6 +244,7 @@ export class EvaluationService {
       await this.models.ComplianceVote.destroy({ where: { tradeId, bidId, expertUserId: actor.userId, checkName: check }, transaction: t });
       await this.models.ComplianceVote.create({ tradeId, bidId, expertUserId: actor.userId, checkName: check, pass, reason: reason ?? null, at: this.clock.now() }, { transaction: t });
     });
+    this.changed(tradeId);
     return this.view(actor, tradeId);
   }
 
@@ -259,6 +267,7 @@ export class EvaluationService {
       await this.audit.append(t, { actor, action: 'evaluation.review_closed', subject: `trade:${tradeId}`, payload: { votes } });
     });
     if (!scoring) await this.compute(tradeId);
+    this.changed(tradeId);
     return this.view(actor, tradeId);
   }
 
@@ -311,6 +320,7 @@ export class EvaluationService {
     });
     const open = await this.models.EvaluationMember.count({ where: { tradeId, submittedAt: null } });
     if (open === 0) await this.compute(tradeId);
+    this.changed(tradeId);
     return this.view(actor, tradeId);
   }
 
@@ -353,6 +363,7 @@ export class EvaluationService {
       await evaluation.update({ state: 'reported', report: text, reportSha256: sha }, { transaction: t });
       await this.audit.append(t, { actor, action: 'evaluation.reported', subject: `trade:${trade.code}`, payload: { sha256: sha } });
     });
+    this.changed(tradeId);
     return this.view(actor, tradeId);
   }
 
@@ -381,6 +392,7 @@ export class EvaluationService {
       const open = await this.models.EvaluationMember.count({ where: { tradeId, signedAt: null }, transaction: t });
       if (open === 0) await evaluation.update({ state: 'final', finalisedAt: this.clock.now() }, { transaction: t });
     });
+    this.changed(tradeId);
     return this.view(actor, tradeId);
   }
 
@@ -394,6 +406,22 @@ export class EvaluationService {
     return renderEvaluationReport(findCjkFont(this.config.cjkFontPath), JSON.parse(evaluation.report) as EvaluationReport, evaluation.reportSha256!, members.map((m) => ({ userId: m.userId, signed: !!m.signature, refused: m.refusedReason, at: m.signedAt?.toISOString() ?? null })));
   }
 
+  /** The room's public progress: states and counts, no scores before the result. */
+  async progress(tradeId: number): Promise<EvaluationProgress> {
+    const evaluation = await this.get(tradeId);
+    const rows = await this.models.EvaluationMember.findAll({ where: { tradeId }, order: [['userId', 'ASC']] });
+    const members = await this.members(tradeId);
+    const bids = await this.bids(tradeId);
+    return {
+      tradeId,
+      state: evaluation.state,
+      chair: evaluation.chairUserId,
+      members: rows.map((m) => ({ userId: m.userId, name: members.find((x) => x.userId === m.userId)!.name, submitted: !!m.submittedAt, signed: m.signature ? 'signed' : m.refusedReason ? 'refused' : null })),
+      votes: { cast: await this.models.ComplianceVote.count({ where: { tradeId } }), needed: rows.length * bids.length * COMPLIANCE_CHECKS.length },
+      result: evaluation.result ? (JSON.parse(evaluation.result) as EvaluationResult) : null,
+    };
+  }
+
   async view(actor: Actor, tradeId: number): Promise<EvaluationView> {
     const evaluation = await this.get(tradeId);
     const trade = await this.trades.get(tradeId);
@@ -402,7 +430,7 @@ export class EvaluationService {
     if (!isMember && !this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('FORBIDDEN_ROLE', 'the evaluation room is for the committee (and supervisors)');
     const members = await this.members(tradeId);
     const template = TEMPLATES[evaluation.templateId]!;
-    const anonymous = Boolean((noticeOf(trade) as { anonymousTechnical?: boolean }).anonymousTechnical);
+    const anonymous = Boolean(noticeOf(trade).anonymousTechnical);
     const bids = await this.bids(tradeId);
     return {
       tradeId,
