@@ -90,7 +90,27 @@ export interface EvaluationView {
   myScores: { bidId: number; criterion: string; value: number }[];
   result: EvaluationResult | null;
   reportSha256: string | null;
+  /** More than a third asked for more time (实施条例 art 48): the evaluation is extended. */
+  extended: boolean;
+  moreTimeRequests: number;
+  /** Written explanations requested for suspected below-cost prices, with the bidders' answers. */
+  explanations: ExplanationView[];
 }
+
+export interface ExplanationView {
+  bidId: number;
+  question: string;
+  requestedAt: string;
+  deadline: string;
+  answer: string | null;
+  answeredAt: string | null;
+}
+
+export const MoreTimeRequest = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+export const SuspicionRequest = z.strictObject({ bidId: Id });
+export const ExplanationAnswer = z.strictObject({ answer: z.string().trim().min(1).max(20_000) });
+export const ReplaceMemberRequest = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+export const MemberParams = z.strictObject({ id: Id, userId: Id });
 
 /** socket.io namespace of the live evaluation room: emit `join` {tradeId} (ack: {ok, view}); receive `presence` and `progress`. */
 export const EVALUATION_NAMESPACE = '/evaluation';

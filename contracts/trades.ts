@@ -247,7 +247,7 @@ export interface RegistrationView {
 export interface NotificationView {
   id: number;
   tradeId: number | null;
-  kind: 'trade.amended' | 'trade.deadline_moved' | 'trade.cancelled';
+  kind: 'trade.amended' | 'trade.deadline_moved' | 'trade.cancelled' | 'evaluation.explanation_requested';
   title: string;
   body: string;
   createdAt: string;

@@ -90,6 +90,7 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
   scheduler.add(opening.dueSource());
   const experts = new ExpertService(db, audit, clock, identity, trades, bids);
   const evaluation = new EvaluationService(db, audit, clock, identity, certificates, trades, opening, experts, bids, config);
+  experts.onAccepted = (tradeId, userId) => evaluation.joinIfRunning(tradeId, userId);
   const services: Services = { audit, identity, certificates, calendar, rules, blobs, trades, bids, scheduler, opening, experts, evaluation };
 
   const routes: RouteSpec[] = [

@@ -4,7 +4,14 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { OpeningRecord } from '../contracts/opening.js';
 import { TRADE_KINDS } from '../contracts/trades.js';
+import { createHash, X509Certificate } from 'node:crypto';
+import type { DrawView, PoolEntry, ReplayView } from '../contracts/experts.js';
+import { canonicalJson } from '../crypto/canonical-json.js';
 import { sha256Hex } from '../crypto/digest.js';
+import { nodeProvider } from '../crypto/node/provider.js';
+import { verifySignedData } from '../crypto/signed-data.js';
+import type { EvaluationReport } from '../server/modules/evaluation/report.js';
+import { computeSeats } from '../server/modules/experts/service.js';
 import { verifyReceipt } from '../crypto/receipt.js';
 import { yuan } from '../server/modules/opening/pdf.js';
 import { DEMO_ORGANISATIONS } from '../server/seed/demo-data.js';
@@ -25,9 +32,11 @@ describe('npm run demo', function () {
     env = { DATABASE_URL: '', ...database.env };
   });
   after(async () => database?.drop());
+  let code: number | null;
+  let output = '';
 
   it('publishes five trades, seals and receipts 5×5 bids, opens the construction and land trades after their deadlines with 2-of-3 official shares, writes the opening record and verifies the audit chain', async () => {
-    const { code, output } = await runToEnd('npm', ['run', '-s', 'demo'], env);
+    ({ code, output } = await runToEnd('npm', ['run', '-s', 'demo'], env));
     expect(code, output).to.equal(0);
     expect(output).to.contain('[1] 启动平台').and.to.contain('USCC_BAD_CHECK_DIGIT').and.to.contain('完成 Done');
     expect(output).to.contain('409 BID_DEADLINE_PASSED');
@@ -150,6 +159,100 @@ describe('npm run demo', function () {
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', path.join(demo, 'audit-report.pdf'), '-'], { encoding: 'utf8' });
     expect(text).to.contain('审计链校验报告').and.to.contain('完整，未发现篡改');
     expect(summary.outputs).to.include('audit-report.pdf');
+  });
+
+  it('draws a committee for the construction trade, scores and ranks its bids, and writes the signed evaluation report', async () => {
+    const demo = path.join(database.dataDir, 'demo');
+    const summary = JSON.parse(fs.readFileSync(path.join(demo, 'summary.json'), 'utf8'));
+    const construction = summary.trades.find((t: { kind: string }) => t.kind === 'construction');
+    expect(summary.evaluations).to.have.length(1);
+    const evaluation = summary.evaluations[0];
+    expect(evaluation).to.include({ trade: construction.code, state: 'final', method: 'comprehensive' });
+    const dir = path.join(demo, 'evaluation', construction.code);
+    const sha = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+    // the draw: seed committed before and revealed after, the pool snapshot hashed, the replay matching — and recomputed here offline
+    const { draw, replay, published } = JSON.parse(fs.readFileSync(path.join(dir, 'draw.json'), 'utf8')) as { draw: DrawView; replay: ReplayView; published: { pool: PoolEntry[]; seed: string; request: { seats: { specialty: string; count: number }[]; tendereeRepresentatives: number } } };
+    expect(draw.state).to.equal('drawn');
+    expect(replay.matches).to.equal(true);
+    expect(sha(published.seed)).to.equal(draw.seedCommitment);
+    expect(draw.seed).to.equal(published.seed);
+    expect(sha(canonicalJson(published.pool))).to.equal(draw.poolHash);
+    expect(published.pool).to.have.length(draw.poolSize);
+    // avoidance: 周丽华 (employed by bidder3) and 朱永强 (by the tenderee) are not in the snapshot
+    expect(draw.excluded).to.deep.include({ rule: 'avoidance.employed_by_bidder', count: 1 }).and.to.deep.include({ rule: 'avoidance.employed_by_tenderee', count: 1 });
+    expect(published.pool.map((e) => e.name)).to.not.include('周丽华').and.to.not.include('朱永强');
+    // one declined with a reason, the next in the same ranking took the seat, five accepted
+    const declined = draw.seats.filter((s) => s.status === 'declined');
+    expect(declined).to.have.length(1);
+    expect(declined[0]!.declineReason).to.be.a('string').and.not.equal('');
+    expect(draw.seats.find((s) => s.replaces === declined[0]!.seat)!.status).to.equal('accepted');
+    expect(draw.seats.filter((s) => s.status === 'accepted')).to.have.length(5);
+    const offline = computeSeats(published.pool, published.request, published.seed, { tradeCity: '360700', cityOf: () => '360700', outsideCityMin: 0, declined: new Map(declined.map((s, i) => [i, s.seat])) });
+    expect(offline.map((s) => [s.seat, s.specialty, s.userId])).to.deep.equal(draw.seats.map((s) => [s.seat, s.specialty, s.userId]));
+    expect(replay.seats).to.deep.equal(offline);
+    expect(output).to.contain('matches ✓');
+
+    // the report: the exact text the members signed, the digest beside it
+    const reportText = fs.readFileSync(path.join(dir, 'evaluation-report.json'));
+    expect(sha(reportText)).to.equal(evaluation.reportSha256);
+    expect(fs.readFileSync(path.join(dir, 'signatures', 'report.sha256'), 'utf8').split(/\s+/)[0]).to.equal(evaluation.reportSha256);
+    const report = JSON.parse(reportText.toString('utf8')) as EvaluationReport;
+    expect(report.trade.code).to.equal(construction.code);
+    expect(report.committee.map((m) => m.name)).to.deep.equal(evaluation.committee.map((m: { name: string }) => m.name));
+    expect(report.committee.filter((m) => m.chair)).to.have.length(1);
+    const accepted = draw.seats.filter((s) => s.status === 'accepted').map((s) => s.name).sort();
+    expect(report.committee.map((m) => m.name).sort()).to.deep.equal(accepted);
+    // one bid rejected 3:2 on qualification with the dissent recorded; four ranked; three candidates
+    expect(report.result.rejected).to.have.length(1);
+    const rejected = report.result.compliance.find((c) => !c.compliant)!;
+    const qualification = rejected.checks.find((c) => c.check === 'qualification')!;
+    expect(qualification).to.include({ pass: false, failVotes: 3, passVotes: 2 });
+    expect(qualification.dissent).to.have.length(2);
+    expect(report.result.ranked.map((r) => r.rank)).to.deep.equal([1, 2, 3, 4]);
+    expect(report.result.candidates.map((c) => c.rank)).to.deep.equal([1, 2, 3]);
+    expect(report.result.ranked.map((r) => r.total)).to.deep.equal(evaluation.ranking.map((r: { total: number }) => r.total));
+    for (const r of report.result.ranked) expect(r.total).to.be.within(80, 100);
+
+    // the PDF, read back: the title, every member's name, every total, the rejection's reason, the refusal
+    const pdfPath = path.join(dir, 'evaluation-report.pdf');
+    expect(fs.readFileSync(pdfPath).subarray(0, 5).toString()).to.equal('%PDF-');
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    expect(text).to.contain('评标报告');
+    for (const m of report.committee) expect(text, m.name).to.contain(m.name);
+    for (const r of report.result.ranked) expect(text, `${r.bidder.name} total`).to.contain(r.total.toFixed(2));
+    expect(text).to.contain(qualification.reasons[0]!.reason.replace(/\s+/g, ''));
+    expect(text).to.contain('拒绝签名');
+    expect(text).to.contain(evaluation.reportSha256);
+
+    // each signature: CMS over the report's SHA-256 by a certificate in the member's name; the refusal has its reason
+    const digest = new Uint8Array(Buffer.from(evaluation.reportSha256, 'hex'));
+    const signers = evaluation.committee.filter((m: { signed: string }) => m.signed === 'signed');
+    const refusers = evaluation.committee.filter((m: { signed: string }) => m.signed === 'refused');
+    expect(signers).to.have.length(4);
+    expect(refusers).to.have.length(1);
+    expect(refusers[0].refusal).to.be.a('string').and.not.equal('');
+    expect(fs.readdirSync(path.join(dir, 'signatures')).sort()).to.deep.equal([...signers.map((m: { username: string }) => `${m.username}.p7s`), 'report.sha256'].sort());
+    for (const m of signers) {
+      const der = new Uint8Array(fs.readFileSync(path.join(demo, m.signature)));
+      const verified = await verifySignedData(der, { detachedDigest: { hash: 'SHA-256', value: digest }, provider: nodeProvider });
+      expect(new X509Certificate(verified.signerCertificatePem).subject, m.username).to.contain(`CN=${m.name}`);
+      // and not over another digest
+      let failed = false;
+      try {
+        await verifySignedData(der, { detachedDigest: { hash: 'SHA-256', value: new Uint8Array(32) }, provider: nodeProvider });
+      } catch {
+        failed = true;
+      }
+      expect(failed, `${m.username}'s signature verifies over a zero digest`).to.equal(true);
+    }
+    expect(summary.outputs).to.include(evaluation.files.pdf).and.to.include(evaluation.files.draw);
+
+    // the audit chain holds each step
+    const actions = fs.readFileSync(path.join(demo, 'audit-chain.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).action as string);
+    for (const action of ['experts.draw_committed', 'experts.drawn', 'experts.declined', 'evaluation.started', 'evaluation.chair_elected', 'evaluation.review_closed', 'evaluation.computed', 'evaluation.reported', 'evaluation.signature_refused']) expect(actions, action).to.include(action);
+    expect(actions.filter((a) => a === 'experts.accepted')).to.have.length(5);
+    expect(actions.filter((a) => a === 'evaluation.signed')).to.have.length(4);
   });
 
   it('refuses a database that is not fresh', async () => {

@@ -21,6 +21,7 @@ import { encodeShare, openSealedShare } from '../../crypto/opening-key.js';
 import { verifyReceipt } from '../../crypto/receipt.js';
 import { sha256Hex, toHex } from '../../crypto/digest.js';
 import { bidFor, chinaDayAt, DEMO_BODIES, DEMO_TRADES, yuan, type DemoTrade } from './trades.js';
+import { evaluationStage, type EvaluationOut } from './evaluation.js';
 
 /**
  * `npm run demo`: a scripted run on a fresh database, as far as the platform goes today, talking
@@ -65,6 +66,7 @@ function client(base: string) {
   const api = {
     get: (url: string) => call('GET', url),
     post: (url: string, body?: unknown) => call('POST', url, body),
+    put: (url: string, body?: unknown) => call('PUT', url, body),
     /** A binary download. */
     bytes: async (url: string) => {
       const res = await fetch(base + url, { headers: headersWith() });
@@ -581,6 +583,15 @@ async function main(): Promise<void> {
     const openingOut = await openTrade(construction, ['official1', 'official3'], { objector: 'bidder3', objection: '我公司对开标记录有异议：请核实瑞金红都建筑工程有限公司修改后投标文件的递交时间。', silent: 'bidder5' });
     openings.push(openingOut);
 
+    // 评标: the committee is drawn, evaluates and signs its report (issue 6)
+    const evaluations: EvaluationOut[] = [];
+    const bidderNames = Object.fromEntries(bidders.map((b) => [b, DEMO_ORGANISATIONS.find((o) => o.key === b)!.name]));
+    evaluations.push(
+      await evaluationStage({ services: running.services, as, login, step, say, outDir, trade: { id: construction.view.id, code: construction.view.code, title: construction.spec.title }, bidderNames, expectStatus }),
+    );
+    const evaluated = evaluations[0]!;
+    outputs.push(evaluated.files.pdf, evaluated.files.report, evaluated.files.draw, evaluated.files.digest, ...evaluated.files.signatures);
+
     const land = tradeOf('land');
     step(`土地出让开标 The clock reaches ${land.view.code}'s deadline (${KIND_LABELS.land.zh}); officials 2 and 3 open it the same way (the procurement trade's deadline has passed too; it waits in opening)`);
     await running.services.scheduler.stop();
@@ -635,12 +646,13 @@ async function main(): Promise<void> {
       finishedAt: new Date().toISOString(),
       serverClock: clock.now().toISOString(),
       database: describeDatabase(config),
-      stages: ['platform', 'identity', 'organisations', 'certificates', 'trades', 'registration', 'sealed-bids', 'replacement', 'deadline', 'opening', 'opening-record', 'confirmations', 'audit'],
+      stages: ['platform', 'identity', 'organisations', 'certificates', 'trades', 'registration', 'sealed-bids', 'replacement', 'deadline', 'opening', 'opening-record', 'confirmations', 'expert-draw', 'evaluation', 'evaluation-report', 'audit'],
       reachedStage: 'audit',
-      note: 'Evaluation, recheck and award stages are added here as their modules land.',
+      note: 'Recheck and award stages are added here as their modules land.',
       trades: tradeOuts,
       bids: bidOuts,
       openings,
+      evaluations,
       outputs,
     };
     await writeFileAtomic(path.join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
@@ -650,6 +662,8 @@ async function main(): Promise<void> {
     say('  shares/<code>/   each official\'s sealed share of each trade\'s opening key');
     say(`  bids/<code>/     ${bidOuts.length} sealed bids (envelope + .sig) with their receipts (.receipt.p7s, .receipt.json)`);
     say('  opening/<code>/  opening-record.pdf (开标记录), opening-record.json, events.json (the hall\'s numbered events)');
+    say('  evaluation/<code>/ evaluation-report.pdf (评标报告), evaluation-report.json (the signed text), draw.json (draw + replay + published snapshot),');
+    say('                   signatures/<expert>.p7s (CMS over the report\'s SHA-256) and signatures/report.sha256');
     for (const file of ['audit-verification.json', 'audit-chain.jsonl', 'audit-report.pdf', 'summary.json']) say(`  ${file}`);
   } finally {
     await running.close();

@@ -20,7 +20,7 @@ export interface EvaluationRun {
 }
 
 /** Logs a pool expert in (pool experts get expert1's password hash, so the demo password works). */
-async function expertLogin(app: TestApp, userId: number): Promise<{ username: string; token: string }> {
+export async function expertLogin(app: TestApp, userId: number): Promise<{ username: string; token: string }> {
   const user = (await app.services.identity.models.User.findByPk(userId))!;
   const hash = (await app.services.identity.models.User.findOne({ where: { username: 'expert1' } }))!.passwordHash;
   if (user.passwordHash !== hash) await user.update({ passwordHash: hash });
@@ -50,6 +50,8 @@ export async function evaluatedTrade(
     rejectQualification?: { bidder: string; votes: number; reason: string };
     /** Stop once the compliance review is closed (scoring open, nothing scored). */
     stopAtScoring?: boolean;
+    /** Extra pool experts of the committee's specialty (for replacements). */
+    spareExperts?: number;
   },
 ): Promise<EvaluationRun> {
   app.setClock('2026-11-25T02:00:00.000Z');
@@ -68,13 +70,13 @@ export async function evaluatedTrade(
   expect((await app.http.post(`/api/trades/${trade.id}/opening/publish`).set(bearer(await app.tokenFor('staff'))).send({})).status).to.equal(200);
 
   // the committee: five pool experts of the trade's city, drawn and accepting
-  await addExperts(app, 5, { specialty: `eval${trade.id}`, regionCode: '360700' });
+  await addExperts(app, 5 + (args.spareExperts ?? 0), { specialty: `eval${trade.id}`, regionCode: '360700' });
   const committed = await app.http.post(`/api/trades/${trade.id}/draws`).set(bearer(await app.tokenFor('staff'))).send({ seats: [{ specialty: `eval${trade.id}`, count: 5 }] });
   expect(committed.status, committed.text).to.equal(201);
   const drawn = await app.http.post(`/api/trades/${trade.id}/draws/${committed.body.id}/run`).set(bearer(await app.tokenFor('staff'))).send({});
   expect(drawn.status, drawn.text).to.equal(200);
   const experts: EvaluationRun['experts'] = [];
-  for (const seat of [...drawn.body.seats].sort((a: { userId: number }, b: { userId: number }) => a.userId - b.userId)) {
+  for (const seat of [...drawn.body.seats].filter((s: { status: string }) => s.status === 'invited').sort((a: { userId: number }, b: { userId: number }) => a.userId - b.userId)) {
     const login = await expertLogin(app, seat.userId);
     const invitation = ((await app.http.get('/api/experts/assignments').set(bearer(login.token))).body.assignments as { id: number; tradeId: number }[]).find((a) => a.tradeId === trade.id)!;
     expect((await app.http.post(`/api/experts/assignments/${invitation.id}/respond`).set(bearer(login.token)).send({ accept: true })).status).to.equal(200);

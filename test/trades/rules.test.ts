@@ -331,6 +331,28 @@ describe('rules table: one test per row', function () {
       const technical = run.view.result!.ranked.find((r) => r.bidId === run.bidIds.bidder1)!.criteria.find((c) => c.id === 'technical')!;
       expect([run.view.result!.dropExtremes, technical.score]).to.deep.equal([false, 18]);
     },
+    // 1 of 5 asking is 20 %, 2 of 5 is 40 % > 1/3: extended
+    'evaluation.more_time_share': async () => {
+      const run = await evaluatedTrade(app, { kind: 'construction', prices: { bidder1: 900_000_000, bidder2: 910_000_000, bidder3: 920_000_000 }, judged: () => [], stopAtScoring: true });
+      const ask = async (i: number) => (await app.http.post(`/api/trades/${run.trade.id}/evaluation/more-time`).set(bearer(run.experts[i]!.token)).send({ reason: '时间不足' })).body.extended;
+      expect([await ask(0), await ask(1)]).to.deep.equal([false, true]);
+    },
+    // 2 of 5 suspecting (40 %) is not more than half; the third (60 %) asks the bidder to explain
+    'evaluation.low_price_suspicion_share': async () => {
+      const run = await evaluatedTrade(app, { kind: 'construction', prices: { bidder1: 900_000_000, bidder2: 910_000_000, bidder3: 500_000_000 }, judged: () => [], stopAtScoring: true });
+      const suspect = async (i: number) => (await app.http.post(`/api/trades/${run.trade.id}/evaluation/suspicions`).set(bearer(run.experts[i]!.token)).send({ bidId: run.bidIds.bidder3 })).body.explanations.length;
+      expect([await suspect(0), await suspect(1), await suspect(2)]).to.deep.equal([0, 0, 1]);
+    },
+    // 60 minutes to answer; after them the answer is refused
+    'evaluation.explanation_window': async () => {
+      const run = await evaluatedTrade(app, { kind: 'construction', prices: { bidder1: 900_000_000, bidder2: 910_000_000, bidder3: 500_000_000 }, judged: () => [], stopAtScoring: true });
+      for (const i of [0, 1, 2]) await app.http.post(`/api/trades/${run.trade.id}/evaluation/suspicions`).set(bearer(run.experts[i]!.token)).send({ bidId: run.bidIds.bidder3 });
+      const request = (await app.http.get(`/api/trades/${run.trade.id}/evaluation/explanation`).set(bearer(await app.tokenFor('bidder3')))).body.explanation;
+      expect(new Date(request.deadline).getTime() - new Date(request.requestedAt).getTime()).to.equal(60 * 60_000);
+      app.clock.advance(60 * 60_000);
+      const late = await app.http.post(`/api/trades/${run.trade.id}/evaluation/explanation`).set(bearer(await app.tokenFor('bidder3'))).send({ answer: '逾期说明' });
+      expect([late.status, late.body.deadline]).to.deep.equal([409, request.deadline]);
+    },
     'opening.officials_threshold': async () => {
       // 赣州 requires 3 of the officials' shares: a 2-of-3 trade may not be published
       const set = await app.http.put('/api/rules/360700/opening.officials_threshold').set(bearer(await app.tokenFor('staff'))).send({ value: 3 });

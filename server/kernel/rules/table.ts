@@ -342,6 +342,37 @@ export const RULES = [
     overridable: false,
     kinds: ['procurement'],
   },
+  {
+    id: 'evaluation.more_time_share',
+    title: { zh: '超过三分之一的评标委员会成员认为评标时间不够的，应当适当延长', en: 'More than a third of the members asking for more time extends the evaluation' },
+    value: 100 / 3,
+    unit: 'percent',
+    source: '招标投标法实施条例 第四十八条',
+    confidence: '原文',
+    overridable: false,
+  },
+  {
+    id: 'evaluation.low_price_suspicion_share',
+    title: { zh: '超过该比例的成员认为报价可能低于成本的，应要求投标人书面说明', en: 'More than this share of members suspecting a below-cost price: the bidder must explain in writing' },
+    value: 50,
+    unit: 'percent',
+    source: '评标委员会和评标方法暂行规定（12号令）第二十一条；重庆市招标投标条例 第三十二条（过半数成员认为）；87号令 第六十条',
+    confidence: '原文',
+    overridable: true,
+    floor: 50,
+    stricter: 'down',
+  },
+  {
+    id: 'evaluation.explanation_window',
+    title: { zh: '异常低价书面说明的答复时限', en: 'Time the bidder has to explain an abnormally low price' },
+    value: 60,
+    unit: 'minute',
+    source: '87号令 第六十条（合理的时间内提供书面说明）— 时限为平台规则',
+    confidence: 'platform',
+    overridable: true,
+    floor: 30,
+    stricter: 'up',
+  },
 ] as const satisfies readonly RuleRow[];
 
 export type RuleId = (typeof RULES)[number]['id'];

@@ -1,6 +1,7 @@
 import { METHOD_NAMES, type EvaluationResult } from '../../../contracts/evaluation.js';
 import { renderPdf, type CjkFont } from '../../kernel/pdf.js';
 import { yuan } from '../opening/pdf.js';
+import { TEMPLATES } from './compute.js';
 
 export interface EvaluationReport {
   trade: { code: string; title: string; kind: string; method: string };
@@ -20,9 +21,11 @@ export function renderEvaluationReport(font: CjkFont, report: EvaluationReport, 
     doc.text(`项目名称：${report.trade.title}`).text(`项目编号：${report.trade.code}`).text(`评标办法：${METHOD_NAMES[report.template.method].zh}（${report.template.name}）`).text(`报告时间：${report.writtenAt}`);
     doc.moveDown().fontSize(13).text('评标委员会').fontSize(10);
     doc.text(report.committee.map((m) => `${m.name}${m.chair ? '（主任委员）' : ''}`).join('、'));
+    const bidderOf = new Map<number, string>([...report.result.ranked.map((r) => [r.bidId, r.bidder.name] as const), ...report.result.rejected.map((r) => [r.bidId, r.bidder] as const)]);
+    const criterionName = (id: string) => TEMPLATES[report.template.id]?.criteria.find((c) => c.id === id)?.name.zh ?? id;
     doc.moveDown().fontSize(13).text('符合性审查').fontSize(10);
     for (const c of report.result.compliance) {
-      doc.text(`投标 #${c.bidId}：${c.compliant ? '通过' : '否决投标'}`);
+      doc.text(`${bidderOf.get(c.bidId) ?? `投标 #${c.bidId}`}：${c.compliant ? '通过' : '否决投标'}`);
       for (const check of c.checks.filter((x) => !x.pass || x.failVotes > 0)) {
         doc.text(`    ${CHECK[check.check] ?? check.check}：${check.pass ? '通过' : '不通过'}（否决 ${check.failVotes} 票，通过 ${check.passVotes} 票）${check.dissent.length ? `；不同意见：${check.dissent.join('、')}` : ''}`);
         for (const r of check.reasons) doc.fillColor('#a00').text(`      ${r.expert}：${r.reason}`).fillColor('#000');
@@ -33,7 +36,7 @@ export function renderEvaluationReport(font: CjkFont, report: EvaluationReport, 
       doc.text(`第 ${r.rank} 名${r.tied ? '（并列）' : ''}  ${r.bidder.name}  报价 ${yuan(r.priceFen)}  总分 ${r.total.toFixed(2)}`);
       for (const c of r.criteria) {
         const detail = c.byExpert.length ? `（${c.byExpert.map((x) => `${x.expert} ${x.value}${x.dropped ? '*' : ''}`).join('，')}）` : '';
-        doc.fillColor('#444').text(`    ${c.id}：${c.score.toFixed(2)} ${detail}`).fillColor('#000');
+        doc.fillColor('#444').text(`    ${criterionName(c.id)}：${c.score.toFixed(2)} ${detail}`).fillColor('#000');
       }
     }
     if (report.result.dropExtremes) doc.fontSize(9).fillColor('#666').text('* 去掉一个最高分和一个最低分后取算术平均值').fillColor('#000').fontSize(10);

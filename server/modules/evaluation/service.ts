@@ -5,7 +5,7 @@ import { nodeProvider } from '../../../crypto/node/provider.js';
 import { base64ToBytes } from '../../../crypto/pkijs-support.js';
 import { verifySignedData } from '../../../crypto/signed-data.js';
 import { isCryptoError } from '../../../crypto/errors.js';
-import { COMPLIANCE_CHECKS, type ComplianceCheck, type EvaluationProgress, type EvaluationResult, type EvaluationState, type EvaluationView } from '../../../contracts/evaluation.js';
+import { COMPLIANCE_CHECKS, type ComplianceCheck, type EvaluationProgress, type EvaluationResult, type EvaluationState, type EvaluationView, type ExplanationView } from '../../../contracts/evaluation.js';
 import type { Db } from '../../db/index.js';
 import { lockFor } from '../../db/index.js';
 import type { Actor } from '../../kernel/actor.js';
@@ -19,7 +19,7 @@ import type { BidService } from '../bids/service.js';
 import type { IdentityService } from '../identity/service.js';
 import type { OpeningService } from '../opening/service.js';
 import { noticeOf, type TradeRow } from '../trades/models.js';
-import type { TradeService } from '../trades/service.js';
+import { notificationText, type TradeService } from '../trades/service.js';
 import { defaultTemplate, evaluate, TEMPLATES, type BidInput, type Member, type Template } from './compute.js';
 import { renderEvaluationReport, type EvaluationReport } from './report.js';
 
@@ -34,6 +34,7 @@ export function defineEvaluationModels(db: Db) {
     declare report: string | null;
     declare reportSha256: string | null;
     declare finalisedAt: Date | null;
+    declare extended: CreationOptional<boolean>;
   }
   Evaluation.init(
     {
@@ -46,6 +47,7 @@ export function defineEvaluationModels(db: Db) {
       report: { type: DataTypes.TEXT, allowNull: true },
       reportSha256: { type: DataTypes.STRING(64), allowNull: true },
       finalisedAt: { type: DataTypes.DATE(3), allowNull: true },
+      extended: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
     },
     { sequelize: db, tableName: 'evaluations', modelName: 'Evaluation' },
   );
@@ -116,7 +118,66 @@ export function defineEvaluationModels(db: Db) {
     },
     { sequelize: db, tableName: 'evaluation_scores', modelName: 'EvaluationScore' },
   );
-  return { Evaluation, EvaluationMember, ComplianceVote, EvaluationScore };
+  class TimeRequest extends Model<InferAttributes<TimeRequest>, InferCreationAttributes<TimeRequest>> {
+    declare id: CreationOptional<number>;
+    declare tradeId: number;
+    declare userId: number;
+    declare reason: string;
+    declare at: Date;
+  }
+  TimeRequest.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      tradeId: { type: DataTypes.INTEGER, allowNull: false },
+      userId: { type: DataTypes.INTEGER, allowNull: false },
+      reason: { type: DataTypes.STRING(500), allowNull: false },
+      at: { type: DataTypes.DATE(3), allowNull: false },
+    },
+    { sequelize: db, tableName: 'evaluation_time_requests', modelName: 'EvaluationTimeRequest' },
+  );
+  class Suspicion extends Model<InferAttributes<Suspicion>, InferCreationAttributes<Suspicion>> {
+    declare id: CreationOptional<number>;
+    declare tradeId: number;
+    declare bidId: number;
+    declare userId: number;
+    declare at: Date;
+  }
+  Suspicion.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      tradeId: { type: DataTypes.INTEGER, allowNull: false },
+      bidId: { type: DataTypes.INTEGER, allowNull: false },
+      userId: { type: DataTypes.INTEGER, allowNull: false },
+      at: { type: DataTypes.DATE(3), allowNull: false },
+    },
+    { sequelize: db, tableName: 'evaluation_suspicions', modelName: 'EvaluationSuspicion' },
+  );
+  class Explanation extends Model<InferAttributes<Explanation>, InferCreationAttributes<Explanation>> {
+    declare id: CreationOptional<number>;
+    declare tradeId: number;
+    declare bidId: number;
+    declare question: string;
+    declare requestedAt: Date;
+    declare deadline: Date;
+    declare answer: string | null;
+    declare answeredAt: Date | null;
+    declare answeredBy: number | null;
+  }
+  Explanation.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      tradeId: { type: DataTypes.INTEGER, allowNull: false },
+      bidId: { type: DataTypes.INTEGER, allowNull: false },
+      question: { type: DataTypes.STRING(1000), allowNull: false },
+      requestedAt: { type: DataTypes.DATE(3), allowNull: false },
+      deadline: { type: DataTypes.DATE(3), allowNull: false },
+      answer: { type: DataTypes.TEXT, allowNull: true },
+      answeredAt: { type: DataTypes.DATE(3), allowNull: true },
+      answeredBy: { type: DataTypes.INTEGER, allowNull: true },
+    },
+    { sequelize: db, tableName: 'explanation_requests', modelName: 'ExplanationRequest' },
+  );
+  return { Evaluation, EvaluationMember, ComplianceVote, EvaluationScore, TimeRequest, Suspicion, Explanation };
 }
 type EvaluationModels = ReturnType<typeof defineEvaluationModels>;
 
@@ -237,7 +298,11 @@ export class EvaluationService {
 
   async voteCompliance(actor: Actor, tradeId: number, bidId: number, check: ComplianceCheck, pass: boolean, reason: string | undefined): Promise<EvaluationView> {
     await this.member(actor, tradeId);
-    await this.assertState(tradeId, 'review');
+    const current = await this.get(tradeId);
+    // after the review a replacement member still casts the votes the member they replace had cast (theirs were voided)
+    const mine = await this.models.ComplianceVote.count({ where: { tradeId, expertUserId: actor.userId } });
+    const needed = (await this.bids(tradeId)).length * COMPLIANCE_CHECKS.length;
+    if (current.state !== 'review' && !(current.state === 'scoring' && mine < needed)) throw new AppError('CONFLICT', `the evaluation is at ${current.state}`, { extra: { state: current.state } });
     if (!pass && !reason) throw new AppError('VALIDATION_FAILED', 'a rejection (否决投标) needs its reason');
     if (!(await this.bids(tradeId)).some((b) => b.bidId === bidId)) throw new AppError('NOT_FOUND', `bid ${bidId} is not under evaluation`);
     await this.db.transaction(async (t) => {
@@ -406,6 +471,129 @@ export class EvaluationService {
     return renderEvaluationReport(findCjkFont(this.config.cjkFontPath), JSON.parse(evaluation.report) as EvaluationReport, evaluation.reportSha256!, members.map((m) => ({ userId: m.userId, signed: !!m.signature, refused: m.refusedReason, at: m.signedAt?.toISOString() ?? null })));
   }
 
+  // ── the procedure ───────────────────────────────────────────────────────────────────────────
+
+  /** A member asks for more time; more than the rule's share of members extends the evaluation (实施条例 art 48). */
+  async requestMoreTime(actor: Actor, tradeId: number, reason: string): Promise<EvaluationView> {
+    await this.member(actor, tradeId);
+    const trade = await this.trades.get(tradeId);
+    const rule = (await this.trades.rules.forTrade('evaluation.more_time_share', trade))!;
+    await this.db.transaction(async (t) => {
+      const evaluation = (await this.models.Evaluation.findByPk(tradeId, lockFor(t)))!;
+      if (!['review', 'scoring'].includes(evaluation.state)) throw new AppError('CONFLICT', `the evaluation is at ${evaluation.state}`);
+      if (await this.models.TimeRequest.findOne({ where: { tradeId, userId: actor.userId }, transaction: t })) throw new AppError('CONFLICT', 'you have asked already');
+      await this.models.TimeRequest.create({ tradeId, userId: actor.userId, reason, at: this.clock.now() }, { transaction: t });
+      const asked = await this.models.TimeRequest.count({ where: { tradeId }, transaction: t });
+      const members = await this.models.EvaluationMember.count({ where: { tradeId }, transaction: t });
+      await this.audit.append(t, { actor, action: 'evaluation.more_time_requested', subject: `trade:${trade.code}`, payload: { reason, asked, members } });
+      if (!evaluation.extended && asked * 100 > members * rule.value + 1e-9) {
+        await evaluation.update({ extended: true }, { transaction: t });
+        await this.audit.append(t, { actor: { kind: 'system', name: 'evaluation' }, action: 'evaluation.extended', subject: `trade:${trade.code}`, payload: { asked, members, rule: rule.row.id } });
+      }
+    });
+    this.changed(tradeId);
+    return this.view(actor, tradeId);
+  }
+
+  /** A member suspects a below-cost price; more than the rule's share of members → the bidder is asked to explain in writing by a deadline. */
+  async suspectLowPrice(actor: Actor, tradeId: number, bidId: number): Promise<EvaluationView> {
+    await this.member(actor, tradeId);
+    const trade = await this.trades.get(tradeId);
+    const bid = (await this.bids(tradeId)).find((b) => b.bidId === bidId);
+    if (!bid) throw new AppError('NOT_FOUND', `bid ${bidId} is not under evaluation`);
+    const share = (await this.trades.rules.forTrade('evaluation.low_price_suspicion_share', trade))!;
+    const window = (await this.trades.rules.forTrade('evaluation.explanation_window', trade))!;
+    await this.db.transaction(async (t) => {
+      const evaluation = (await this.models.Evaluation.findByPk(tradeId, lockFor(t)))!;
+      if (!['review', 'scoring'].includes(evaluation.state)) throw new AppError('CONFLICT', `the evaluation is at ${evaluation.state}`);
+      if (!(await this.models.Suspicion.findOne({ where: { tradeId, bidId, userId: actor.userId }, transaction: t }))) {
+        await this.models.Suspicion.create({ tradeId, bidId, userId: actor.userId, at: this.clock.now() }, { transaction: t });
+      }
+      const suspected = await this.models.Suspicion.count({ where: { tradeId, bidId }, transaction: t });
+      const members = await this.models.EvaluationMember.count({ where: { tradeId }, transaction: t });
+      if (suspected * 100 > members * share.value + 1e-9 && !(await this.models.Explanation.findOne({ where: { bidId }, transaction: t }))) {
+        const now = this.clock.now();
+        const deadline = new Date(now.getTime() + window.value * 60_000);
+        await this.models.Explanation.create({ tradeId, bidId, question: '评标委员会认为你方报价明显低于其他投标报价，可能低于成本，请在规定时间内提供书面说明并提交相关证明材料。', requestedAt: now, deadline, answer: null, answeredAt: null, answeredBy: null }, { transaction: t });
+        const org = await this.identity.models.Organisation.findOne({ where: { uscc: bid.bidder.uscc }, transaction: t });
+        const users = await this.identity.models.User.findAll({ where: { organisationId: org!.id, status: 'active' }, transaction: t });
+        const text = notificationText('evaluation.explanation_requested', trade, { deadline: deadline.toISOString() });
+        await this.trades.notifier.queue(t, tradeId, users.map((u) => u.id), 'evaluation.explanation_requested', text.title, text.body);
+        await this.audit.append(t, { actor: { kind: 'system', name: 'evaluation' }, action: 'evaluation.explanation_requested', subject: `trade:${trade.code}`, payload: { bid: bidId, suspected, members, deadline: deadline.toISOString() } });
+      }
+    });
+    this.changed(tradeId);
+    return this.view(actor, tradeId);
+  }
+
+  /** The bidder's own explanation request, if any. */
+  async myExplanation(actor: Actor, tradeId: number): Promise<{ explanation: ExplanationView | null }> {
+    const organisationId = this.trades.bidderOrganisation(actor);
+    const bids = await this.bidService.models.Bid.findAll({ where: { tradeId, organisationId } });
+    const row = await this.models.Explanation.findOne({ where: { tradeId, bidId: bids.map((b) => b.id) } });
+    return { explanation: row ? explanationView(row) : null };
+  }
+
+  async answerExplanation(actor: Actor, tradeId: number, answer: string): Promise<{ explanation: ExplanationView | null }> {
+    const organisationId = this.trades.bidderOrganisation(actor);
+    const bids = await this.bidService.models.Bid.findAll({ where: { tradeId, organisationId } });
+    await this.db.transaction(async (t) => {
+      const row = await this.models.Explanation.findOne({ where: { tradeId, bidId: bids.map((b) => b.id) }, ...lockFor(t) });
+      if (!row) throw new AppError('NOT_FOUND', 'no explanation is asked of you');
+      if (row.answer) throw new AppError('CONFLICT', 'you have answered');
+      if (this.clock.now() >= row.deadline) throw new AppError('CONFLICT', `the deadline was ${row.deadline.toISOString()}`, { extra: { deadline: row.deadline.toISOString() } });
+      await row.update({ answer, answeredAt: this.clock.now(), answeredBy: actor.userId }, { transaction: t });
+      await this.audit.append(t, { actor, action: 'evaluation.explanation_given', subject: `trade:${tradeId}`, payload: { bid: row.bidId, sha256: createHash('sha256').update(answer).digest('hex') } });
+    });
+    this.changed(tradeId);
+    return this.myExplanation(actor, tradeId);
+  }
+
+  /**
+   * A member leaves mid-evaluation (must recuse, falls ill…): their votes and scores are void — kept
+   * in the audit chain, removed from the count — and the next expert of the draw's ranking is
+   * invited; once they accept they join and evaluate anew (实施条例 art 48; 87号令 art 49).
+   */
+  async replaceMember(actor: Actor, tradeId: number, userId: number, reason: string): Promise<{ replacement: number }> {
+    const trade = await this.trades.get(tradeId);
+    if (!this.trades.canManage(actor, trade) || actor.role === 'agent') throw new AppError('FORBIDDEN_ROLE', 'the trading center replaces a member');
+    const replacement = await this.db.transaction(async (t) => {
+      const evaluation = (await this.models.Evaluation.findByPk(tradeId, lockFor(t)))!;
+      if (!['review', 'scoring'].includes(evaluation.state)) throw new AppError('CONFLICT', `the evaluation is at ${evaluation.state}`);
+      const member = await this.models.EvaluationMember.findOne({ where: { tradeId, userId }, transaction: t });
+      if (!member) throw new AppError('NOT_FOUND', `expert ${userId} is not a member`);
+      const votes = await this.models.ComplianceVote.findAll({ where: { tradeId, expertUserId: userId }, transaction: t });
+      const scores = await this.models.EvaluationScore.findAll({ where: { tradeId, expertUserId: userId }, transaction: t });
+      await this.audit.append(t, {
+        actor,
+        action: 'evaluation.member_work_voided',
+        subject: `trade:${trade.code}`,
+        payload: { expert: userId, reason, votes: votes.map((v) => ({ bid: v.bidId, check: v.checkName, pass: Boolean(v.pass), reason: v.reason })), scores: scores.map((s) => ({ bid: s.bidId, criterion: s.criterion, value: Number(s.value) })) },
+      });
+      await this.models.ComplianceVote.destroy({ where: { tradeId, expertUserId: userId }, transaction: t });
+      await this.models.EvaluationScore.destroy({ where: { tradeId, expertUserId: userId }, transaction: t });
+      await this.models.TimeRequest.destroy({ where: { tradeId, userId }, transaction: t });
+      await this.models.Suspicion.destroy({ where: { tradeId, userId }, transaction: t });
+      if (evaluation.chairUserId === userId) await evaluation.update({ chairUserId: null }, { transaction: t });
+      await member.destroy({ transaction: t });
+      return this.experts.replaceMember(t, actor, tradeId, userId, reason);
+    });
+    this.changed(tradeId);
+    return { replacement };
+  }
+
+  /** Called when an expert accepts a seat: during a running evaluation a replacement joins the committee. */
+  async joinIfRunning(tradeId: number, userId: number): Promise<void> {
+    const evaluation = await this.models.Evaluation.findByPk(tradeId);
+    if (!evaluation || !['review', 'scoring'].includes(evaluation.state)) return;
+    if (await this.models.EvaluationMember.findOne({ where: { tradeId, userId } })) return;
+    await this.db.transaction(async (t) => {
+      await this.models.EvaluationMember.create({ tradeId, userId, chairVote: null, submittedAt: null, signature: null, refusedReason: null, signedAt: null }, { transaction: t });
+      await this.audit.append(t, { actor: { kind: 'system', name: 'evaluation' }, action: 'evaluation.member_joined', subject: `trade:${tradeId}`, payload: { expert: userId } });
+    });
+    this.changed(tradeId);
+  }
+
   /** The room's public progress: states and counts, no scores before the result. */
   async progress(tradeId: number): Promise<EvaluationProgress> {
     const evaluation = await this.get(tradeId);
@@ -447,6 +635,13 @@ export class EvaluationService {
       myScores: (await this.models.EvaluationScore.findAll({ where: { tradeId, expertUserId: actor.userId } })).map((s) => ({ bidId: s.bidId, criterion: s.criterion, value: Number(s.value) })),
       result: evaluation.result ? (JSON.parse(evaluation.result) as EvaluationResult) : null,
       reportSha256: evaluation.reportSha256,
+      extended: Boolean(evaluation.extended),
+      moreTimeRequests: await this.models.TimeRequest.count({ where: { tradeId } }),
+      explanations: (await this.models.Explanation.findAll({ where: { tradeId }, order: [['id', 'ASC']] })).map(explanationView),
     };
   }
+}
+
+function explanationView(row: { bidId: number; question: string; requestedAt: Date; deadline: Date; answer: string | null; answeredAt: Date | null }): ExplanationView {
+  return { bidId: row.bidId, question: row.question, requestedAt: row.requestedAt.toISOString(), deadline: row.deadline.toISOString(), answer: row.answer, answeredAt: row.answeredAt?.toISOString() ?? null };
 }

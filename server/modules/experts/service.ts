@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DataTypes, Model, Op, type CreationOptional, type InferAttributes, type InferCreationAttributes } from 'sequelize';
+import { DataTypes, Model, Op, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Transaction } from 'sequelize';
 import { canonicalJson } from '../../../crypto/canonical-json.js';
 import type { AssignmentView, DrawView, PoolEntry, ReplayView, SeatView } from '../../../contracts/experts.js';
 import type { Db } from '../../db/index.js';
@@ -334,19 +334,42 @@ export class ExpertService {
       if (locked.status !== 'invited') throw new AppError('DRAW_WRONG_STATE', `you have already ${locked.status}`);
       const now = this.clock.now();
       await locked.update({ status: accept ? 'accepted' : 'declined', respondedAt: now, declineReason: accept ? null : (reason ?? null) }, { transaction: t });
-      let replacement: number | null = null;
-      if (!accept) {
-        const all = await this.models.ExpertAssignment.findAll({ where: { drawId: draw.id }, order: [['seat', 'ASC']], transaction: t });
-        const declined = new Map(all.filter((a) => a.status === 'declined').sort((a, b) => a.respondedAt!.getTime() - b.respondedAt!.getTime() || a.seat - b.seat).map((a, i) => [i, a.seat]));
-        const seats = computeSeats(JSON.parse(draw.poolSnapshot) as PoolEntry[], JSON.parse(draw.request) as DrawRequest, draw.seed, { ...options, declined });
-        const next = seats.at(-1)!;
-        await this.models.ExpertAssignment.create({ drawId: draw.id, tradeId: trade.id, seat: next.seat, specialty: next.specialty, expertUserId: next.userId, status: 'invited', replaces: next.replaces, invitedAt: now, respondedAt: null, declineReason: null }, { transaction: t });
-        replacement = next.userId;
-      }
+      const replacement = accept ? null : await this.refill(t, draw, trade, options, now);
       await this.audit.append(t, { actor, action: accept ? 'experts.accepted' : 'experts.declined', subject: `trade:${trade.code}`, payload: { draw: draw.id, seat: locked.seat, reason: reason ?? null, replacement } });
     });
+    if (accept) await this.onAccepted?.(trade.id, actor.userId);
     return (await this.assignmentsOf(actor)).find((a) => a.id === assignmentId)!;
   }
+
+  /** Invites the next expert of the same ranking for the seat just vacated (declines are replayed in order). */
+  private async refill(t: Transaction, draw: DrawRow, trade: TradeRow, options: Awaited<ReturnType<ExpertService['options']>>, now: Date): Promise<number> {
+    const all = await this.models.ExpertAssignment.findAll({ where: { drawId: draw.id }, order: [['seat', 'ASC']], transaction: t });
+    const declined = new Map(all.filter((a) => a.status === 'declined').sort((a, b) => a.respondedAt!.getTime() - b.respondedAt!.getTime() || a.seat - b.seat).map((a, i) => [i, a.seat]));
+    const seats = computeSeats(JSON.parse(draw.poolSnapshot) as PoolEntry[], JSON.parse(draw.request) as DrawRequest, draw.seed, { ...options, declined });
+    const next = seats.at(-1)!;
+    await this.models.ExpertAssignment.create({ drawId: draw.id, tradeId: trade.id, seat: next.seat, specialty: next.specialty, expertUserId: next.userId, status: 'invited', replaces: next.replaces, invitedAt: now, respondedAt: null, declineReason: null }, { transaction: t });
+    return next.userId;
+  }
+
+  /**
+   * A member who must leave mid-evaluation (recusal, illness): their seat counts as declined and the
+   * next expert of the same ranking is invited (a replacement is also drawn, 实施条例 art 47).
+   */
+  async replaceMember(t: Transaction, actor: Actor, tradeId: number, userId: number, reason: string): Promise<number> {
+    const trade = await this.trades.get(tradeId, t);
+    const options = await this.options(trade);
+    const seat = await this.models.ExpertAssignment.findOne({ where: { tradeId, expertUserId: userId, status: 'accepted' }, order: [['id', 'DESC']], transaction: t });
+    if (!seat) throw new AppError('NOT_FOUND', `expert ${userId} holds no accepted seat on this trade`);
+    const draw = (await this.models.ExpertDraw.findByPk(seat.drawId, lockFor(t)))!;
+    const now = this.clock.now();
+    await seat.update({ status: 'declined', respondedAt: now, declineReason: `替换：${reason}` }, { transaction: t });
+    const next = await this.refill(t, draw, trade, options, now);
+    await this.audit.append(t, { actor, action: 'experts.member_replaced', subject: `trade:${trade.code}`, payload: { draw: draw.id, seat: seat.seat, expert: userId, reason, replacement: next } });
+    return next;
+  }
+
+  /** The evaluation adds an expert who accepts a replacement seat while it runs. */
+  onAccepted: ((tradeId: number, userId: number) => Promise<void>) | null = null;
 
   async assignmentsOf(actor: Actor): Promise<AssignmentView[]> {
     const rows = await this.models.ExpertAssignment.findAll({ where: { expertUserId: actor.userId }, order: [['id', 'DESC']] });

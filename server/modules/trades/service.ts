@@ -644,7 +644,7 @@ export class TradeService {
   }
 }
 
-function notificationText(kind: NotificationView['kind'], trade: TradeRow, facts: Record<string, string>): { title: string; body: string } {
+export function notificationText(kind: NotificationView['kind'], trade: TradeRow, facts: Record<string, string>): { title: string; body: string } {
   switch (kind) {
     case 'trade.deadline_moved':
       return {
@@ -658,5 +658,10 @@ function notificationText(kind: NotificationView['kind'], trade: TradeRow, facts
       };
     case 'trade.cancelled':
       return { title: `【终止】${trade.title}`, body: `交易 ${trade.code} 已终止。 / Trade ${trade.code} was cancelled.` };
+    case 'evaluation.explanation_requested':
+      return {
+        title: `【澄清说明】${trade.title}：请对投标报价作出书面说明`,
+        body: `评标委员会认为贵公司在交易 ${trade.code} 中的报价可能低于成本，请于 ${facts.deadline ?? ''} 前在线提交书面说明及证明材料。 / The committee asks for a written explanation of your price by ${facts.deadline ?? ''}.`,
+      };
   }
 }
