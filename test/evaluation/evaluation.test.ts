@@ -30,6 +30,23 @@ describe('evaluation: committee, compliance, scoring, ranking, a signed report',
     bidder4: { technical: [25, 24, 24, 25, 23], management: [10, 9, 9, 8, 9] },
   };
 
+  it('经评审的最低投标价法 on the database: compliant bids ranked by price, equal prices tied, no scoring step', async () => {
+    const run = await evaluatedTrade(app, {
+      kind: 'construction',
+      template: 'construction.lowest_price',
+      prices: { bidder1: 1_100 * WAN, bidder2: 1_100 * WAN, bidder3: 1_150 * WAN, bidder4: 1_020 * WAN },
+      judged: () => [],
+      rejectQualification: { bidder: 'bidder4', votes: 4, reason: '类似工程业绩不满足要求' },
+    });
+    expect([run.view.state, run.view.method]).to.deep.equal(['computed', 'lowest_price']);
+    expect(run.view.result!.ranked.map((r) => [r.bidder.name, r.priceFen, r.rank, r.tied])).to.deep.equal([
+      ['赣州宏达建设工程有限公司', 1_100 * WAN, 1, true],
+      ['瑞金红都建筑工程有限公司', 1_100 * WAN, 1, true],
+      ['龙南恒基市政工程有限公司', 1_150 * WAN, 3, false],
+    ]);
+    expect(run.view.result!.rejected.map((r) => r.bidder)).to.deep.equal(['江西赣南路桥建设集团有限公司']);
+  });
+
   it('reproduces the hand-computed 综合评估法 table, ranks, recommends, reports and collects signatures', async () => {
     const run = await evaluatedTrade(app, {
       kind: 'construction',

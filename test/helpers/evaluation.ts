@@ -52,10 +52,15 @@ export async function evaluatedTrade(
     stopAtScoring?: boolean;
     /** Extra pool experts of the committee's specialty (for replacements). */
     spareExperts?: number;
+    /** The notice's evaluation template (default by kind). */
+    template?: 'construction.comprehensive' | 'construction.lowest_price' | 'procurement.comprehensive_scoring' | 'procurement.lowest_evaluated_price';
   },
 ): Promise<EvaluationRun> {
   app.setClock('2026-11-25T02:00:00.000Z');
-  const trade = await publishedTrade(app, args.kind, 'open_tender', { title: args.kind === 'procurement' ? '赣州市第三中学多媒体教室设备采购' : '章贡区沙河大道排水管网改造工程施工' });
+  const trade = await publishedTrade(app, args.kind, 'open_tender', {
+    title: args.kind === 'procurement' ? '赣州市第三中学多媒体教室设备采购' : '章贡区沙河大道排水管网改造工程施工',
+    ...(args.template ? { evaluationTemplate: args.template } : {}),
+  });
   const bidIds: Record<string, number> = {};
   for (const [bidder, price] of Object.entries(args.prices)) {
     expect((await register(app, trade.id, bidder)).status).to.equal(201);
