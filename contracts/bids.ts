@@ -34,6 +34,12 @@ export const BidJson = z.strictObject({
   quality: z.string().max(200).optional(),
   projectManager: z.string().max(100).optional(),
   bidSecurity: z.string().max(200).optional(),
+  /** Government procurement: the brand of the core product offered (同品牌投标人按一家计算, 87号令 art 31). */
+  coreProductBrand: z.string().trim().min(1).max(100).optional(),
+  /** 大写金额 of the price, e.g. 玖佰捌拾万元整 (arithmetic correction: words prevail over figures). */
+  priceInWords: z.string().trim().min(2).max(100).optional(),
+  /** 分项报价: quantity × unit price per line (arithmetic correction: unit prices prevail over the total). */
+  lines: z.array(z.strictObject({ item: z.string().min(1).max(200), quantity: z.number().positive().max(1e9), unitPriceFen: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), amountFen: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) })).max(500).optional(),
   notes: z.string().max(2000).optional(),
   /** Attachments in the package: name and SHA-256. */
   files: z.array(z.strictObject({ name: z.string().min(1).max(200), sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().nonnegative() })).max(200),

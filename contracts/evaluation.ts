@@ -62,6 +62,8 @@ export interface RankedBid {
   total: number;
   rank: number;
   tied: boolean;
+  /** Government procurement: another bidder of the same core-product brand ranked higher, so this one is not a candidate (87号令 art 31). */
+  sameBrandAs: number | null;
 }
 
 export interface EvaluationResult {

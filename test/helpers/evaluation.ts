@@ -52,6 +52,8 @@ export async function evaluatedTrade(
     stopAtScoring?: boolean;
     /** Extra pool experts of the committee's specialty (for replacements). */
     spareExperts?: number;
+    /** Extra bid.json fields per bidder (e.g. coreProductBrand, priceInWords, lines). */
+    bidJson?: Record<string, Record<string, unknown>>;
     /** The notice's evaluation template (default by kind). */
     template?: 'construction.comprehensive' | 'construction.lowest_price' | 'procurement.comprehensive_scoring' | 'procurement.lowest_evaluated_price';
   },
@@ -64,7 +66,7 @@ export async function evaluatedTrade(
   const bidIds: Record<string, number> = {};
   for (const [bidder, price] of Object.entries(args.prices)) {
     expect((await register(app, trade.id, bidder)).status).to.equal(201);
-    const up = await uploadBid(app, trade.id, bidder, await sealedBidFor(app, trade, bidder, price));
+    const up = await uploadBid(app, trade.id, bidder, await sealedBidFor(app, trade, bidder, price, undefined, args.bidJson?.[bidder] ?? {}));
     expect(up.status, up.text).to.equal(201);
     bidIds[bidder] = up.body.bid.id;
   }

@@ -115,12 +115,12 @@ export async function register(app: TradeTestTarget, tradeId: number, bidder: st
 }
 
 /** bidder's bid package (bid.json + one attachment), signed and sealed to the trade's opening certificate. */
-export async function sealedBidFor(app: TradeTestTarget, trade: TradeView, bidder: string, priceFen = 987_654_321, signer?: CmsSigner) {
+export async function sealedBidFor(app: TradeTestTarget, trade: TradeView, bidder: string, priceFen = 987_654_321, signer?: CmsSigner, extra: Record<string, unknown> = {}) {
   const user = DEMO_USERS.find((u) => u.username === bidder)!;
   const org = DEMO_ORGANISATIONS.find((o) => o.key === user.organisation)!;
   const holder = signer ?? (await enrol(app, bidder));
   const pkg = await buildBidPackage(
-    { format: 'tenderhall-bid', version: 1, trade: trade.code, bidder: { uscc: org.uscc, name: org.name }, lot: '1', priceFen, durationDays: 170, quality: '合格', projectManager: '张伟' },
+    { format: 'tenderhall-bid', version: 1, trade: trade.code, bidder: { uscc: org.uscc, name: org.name }, lot: '1', priceFen, durationDays: 170, quality: '合格', projectManager: '张伟', ...extra },
     [{ name: '技术标.pdf', bytes: new TextEncoder().encode(`技术方案 ${bidder} ${priceFen}`) }],
   );
   return sealBid(pkg, holder, trade.openingCertificatePem!, { provider: nodeProvider });

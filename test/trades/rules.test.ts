@@ -353,6 +353,19 @@ describe('rules table: one test per row', function () {
       const late = await app.http.post(`/api/trades/${run.trade.id}/evaluation/explanation`).set(bearer(await app.tokenFor('bidder3'))).send({ answer: '逾期说明' });
       expect([late.status, late.body.deadline]).to.deep.equal([409, request.deadline]);
     },
+    // two bidders offering the same brand (华为) count as one: the better-ranked one stays a candidate, the other does not
+    'evaluation.same_brand_one_bidder': async () => {
+      const run = await evaluatedTrade(app, {
+        kind: 'procurement',
+        prices: { bidder1: 900_000, bidder2: 950_000, bidder3: 1_000_000, bidder4: 980_000 },
+        bidJson: { bidder1: { coreProductBrand: '华为' }, bidder2: { coreProductBrand: '华为' }, bidder3: { coreProductBrand: '联想' }, bidder4: { coreProductBrand: '浪潮' } },
+        judged: (_bidder, criterion) => (criterion === 'technical' ? [40, 40, 40, 40, 40] : [15, 15, 15, 15, 15]),
+      });
+      const result = run.view.result!;
+      const bidder2 = result.ranked.find((r) => r.bidId === run.bidIds.bidder2)!;
+      expect(bidder2.sameBrandAs).to.equal(run.bidIds.bidder1);
+      expect(result.candidates.map((c) => c.bidId)).to.deep.equal([run.bidIds.bidder1, run.bidIds.bidder4, run.bidIds.bidder3]);
+    },
     'opening.officials_threshold': async () => {
       // 赣州 requires 3 of the officials' shares: a 2-of-3 trade may not be published
       const set = await app.http.put('/api/rules/360700/opening.officials_threshold').set(bearer(await app.tokenFor('staff'))).send({ value: 3 });

@@ -373,6 +373,16 @@ export const RULES = [
     floor: 30,
     stricter: 'up',
   },
+  {
+    id: 'evaluation.same_brand_one_bidder',
+    title: { zh: '提供相同品牌核心产品的不同投标人按一家计算，只有排序最前者获得推荐资格', en: 'Bidders offering the same core-product brand count as one: only the best-ranked may be recommended' },
+    value: 1,
+    unit: 'boolean',
+    source: '政府采购货物和服务招标投标管理办法（87号令）第三十一条',
+    confidence: '原文',
+    overridable: false,
+    kinds: ['procurement'],
+  },
 ] as const satisfies readonly RuleRow[];
 
 export type RuleId = (typeof RULES)[number]['id'];

@@ -69,6 +69,8 @@ export interface BidInput {
   bidId: number;
   bidder: { uscc: string; name: string; label: string };
   priceFen: number;
+  /** Core-product brand (government procurement). */
+  brand?: string | null;
 }
 export interface Vote {
   bidId: number;
@@ -133,6 +135,8 @@ export function evaluate(args: {
   votes: Vote[];
   scores: Score[];
   dropExtremes: boolean;
+  /** Bidders offering the same core-product brand count as one: only the best-ranked may be a candidate. */
+  sameBrandAsOne?: boolean;
   /** The credit criterion's score per bidder (USCC), 0…1 of the criterion's max; neutral (1 for all) until the credit module lands. */
   creditShare?: (uscc: string) => number;
 }): EvaluationResult {
@@ -143,7 +147,7 @@ export function evaluate(args: {
   const nameOf = (id: number) => members.find((m) => m.userId === id)?.name ?? String(id);
   const scoring = template.method === 'comprehensive' || template.method === 'comprehensive_scoring';
   const drop = dropExtremes && members.length >= 5;
-  const rows: Omit<RankedBid, 'rank' | 'tied'>[] = compliant.map((bid) => {
+  const rows: Omit<RankedBid, 'rank' | 'tied' | 'sameBrandAs'>[] = compliant.map((bid) => {
     const criteria = template.criteria.map((criterion) => {
       if (criterion.kind === 'price') return { id: criterion.id, score: price.get(bid.bidId) ?? 0, byExpert: [] };
       if (criterion.kind === 'credit') return { id: criterion.id, score: round2(criterion.max * (args.creditShare?.(bid.bidder.uscc) ?? 1)), byExpert: [] };
@@ -158,9 +162,13 @@ export function evaluate(args: {
   });
   const compare = (a: (typeof rows)[number], b: (typeof rows)[number]) => (scoring ? b.total - a.total || a.priceFen - b.priceFen : a.priceFen - b.priceFen);
   rows.sort((a, b) => compare(a, b) || a.bidId - b.bidId);
+  const brandOf = (bidId: number) => bids.find((b) => b.bidId === bidId)?.brand?.trim() || null;
   const ranked: RankedBid[] = rows.map((row, i) => {
     const first = rows.findIndex((other) => compare(other, row) === 0);
-    return { ...row, rank: first + 1, tied: rows.filter((other) => compare(other, row) === 0).length > 1 || i !== first };
+    // rows are in rank order (ties then by bid id, as the documents' fallback): the first of a brand keeps it
+    const brand = args.sameBrandAsOne ? brandOf(row.bidId) : null;
+    const leader = brand ? rows.find((other) => brandOf(other.bidId) === brand)! : row;
+    return { ...row, rank: first + 1, tied: rows.filter((other) => compare(other, row) === 0).length > 1 || i !== first, sameBrandAs: leader.bidId !== row.bidId ? leader.bidId : null };
   });
   const rejected = bids
     .filter((b) => !compliant.includes(b))
@@ -171,7 +179,7 @@ export function evaluate(args: {
     compliance,
     ranked,
     rejected,
-    candidates: ranked.slice(0, 3).map((r) => ({ rank: r.rank, bidId: r.bidId, bidder: r.bidder.name })),
+    candidates: ranked.filter((r) => r.sameBrandAs === null).slice(0, 3).map((r) => ({ rank: r.rank, bidId: r.bidId, bidder: r.bidder.name })),
     benchmarkFen,
     dropExtremes: drop,
   };

@@ -229,7 +229,8 @@ export class EvaluationService {
     const orgs = await this.identity.models.Organisation.findAll({ where: { id: bids.map((b) => b.organisationId) } });
     return results.map((r, i) => {
       const org = orgs.find((o) => o.id === bids.find((b) => b.id === r.bidId)!.organisationId)!;
-      return { bidId: r.bidId, bidder: { uscc: org.uscc, name: org.name, label: LABELS[i] ?? String(i + 1) }, priceFen: r.priceFen ?? 0 };
+      const json = r.bidJson ? (JSON.parse(r.bidJson) as { coreProductBrand?: string }) : {};
+      return { bidId: r.bidId, bidder: { uscc: org.uscc, name: org.name, label: LABELS[i] ?? String(i + 1) }, priceFen: r.priceFen ?? 0, brand: json.coreProductBrand ?? null };
     });
   }
 
@@ -394,7 +395,9 @@ export class EvaluationService {
     const trade = await this.trades.get(tradeId);
     const evaluation = await this.get(tradeId);
     const drop = await this.trades.rules.forTrade('evaluation.drop_extremes', trade);
+    const sameBrand = await this.trades.rules.forTrade('evaluation.same_brand_one_bidder', trade);
     const result = evaluate({
+      sameBrandAsOne: sameBrand?.value === 1,
       template: TEMPLATES[evaluation.templateId]!,
       members: await this.members(tradeId),
       bids: await this.bids(tradeId),
