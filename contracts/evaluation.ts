@@ -97,6 +97,8 @@ export interface EvaluationView {
   moreTimeRequests: number;
   /** Written explanations requested for suspected below-cost prices, with the bidders' answers. */
   explanations: ExplanationView[];
+  /** Arithmetic corrections proposed to bidders (算术修正) and their answers. */
+  corrections: CorrectionView[];
 }
 
 export interface ExplanationView {
@@ -107,6 +109,16 @@ export interface ExplanationView {
   answer: string | null;
   answeredAt: string | null;
 }
+
+export interface CorrectionView {
+  bidId: number;
+  originalFen: number;
+  correctedFen: number;
+  steps: { rule: string; note: string; fromFen: number; toFen: number }[];
+  status: 'pending' | 'accepted' | 'refused';
+  answeredAt: string | null;
+}
+export const CorrectionAnswer = z.strictObject({ accept: z.boolean() });
 
 export const MoreTimeRequest = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 export const SuspicionRequest = z.strictObject({ bidId: Id });

@@ -81,3 +81,33 @@ describe('evaluation arithmetic: hand-computed tables', () => {
     expect(result.rejected.map((r) => r.bidId)).to.deep.equal([3]);
   });
 });
+
+describe('arithmetic correction (算术修正) in the statutory order', () => {
+  it('reads amounts in words', async () => {
+    const { parseChineseAmount } = await import('../../server/modules/evaluation/compute.js');
+    expect(parseChineseAmount('人民币玖佰捌拾万元整')).to.equal(980_000_000);
+    expect(parseChineseAmount('壹仟零伍万零叁拾元伍角陆分')).to.equal(1_005_003_056);
+    expect(parseChineseAmount('壹亿贰仟万元整')).to.equal(12_000_000_000);
+    expect(parseChineseAmount('拾万元')).to.equal(10_000_000);
+    expect(parseChineseAmount('九百万')).to.equal(null);
+  });
+
+  it('words over figures, then a misplaced decimal in a unit price, then unit prices over the total', async () => {
+    const { arithmeticCorrection } = await import('../../server/modules/evaluation/compute.js');
+    expect(arithmeticCorrection({ priceFen: 98_000_000, priceInWords: '玖拾捌万元整' })).to.equal(null);
+    const words = arithmeticCorrection({ priceFen: 98_000_000, priceInWords: '玖拾伍万元整' })!;
+    expect([words.correctedFen, words.steps.map((s) => s.rule)]).to.deep.equal([95_000_000, ['words_over_figures']]);
+    const lines = arithmeticCorrection({
+      priceFen: 1_000_000,
+      lines: [
+        { item: '交换机', quantity: 10, unitPriceFen: 5_000, amountFen: 500_000 }, // 50.00 for 5,000.00: decimal misplaced
+        { item: '安装调试', quantity: 1, unitPriceFen: 520_000, amountFen: 500_000 }, // amount disagrees, unit price prevails
+      ],
+    })!;
+    expect(lines.steps.map((s) => [s.rule, s.toFen])).to.deep.equal([
+      ['unit_price_decimal', 50_000],
+      ['unit_prices_over_total', 1_020_000],
+    ]);
+    expect(lines.correctedFen).to.equal(1_020_000);
+  });
+});

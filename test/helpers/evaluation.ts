@@ -52,6 +52,8 @@ export async function evaluatedTrade(
     stopAtScoring?: boolean;
     /** Extra pool experts of the committee's specialty (for replacements). */
     spareExperts?: number;
+    /** Bidders' answers to a proposed arithmetic correction (confirm or refuse), given right after the start. */
+    answerCorrections?: Record<string, boolean>;
     /** Extra bid.json fields per bidder (e.g. coreProductBrand, priceInWords, lines). */
     bidJson?: Record<string, Record<string, unknown>>;
     /** The notice's evaluation template (default by kind). */
@@ -90,6 +92,10 @@ export async function evaluatedTrade(
     experts.push({ userId: seat.userId, ...login });
   }
   expect((await app.http.post(`/api/trades/${trade.id}/evaluation/start`).set(bearer(await app.tokenFor('staff'))).send({})).status).to.equal(201);
+  for (const [bidder, accept] of Object.entries(args.answerCorrections ?? {})) {
+    const answered = await app.http.post(`/api/trades/${trade.id}/evaluation/correction`).set(bearer(await app.tokenFor(bidder))).send({ accept });
+    expect(answered.status, answered.text).to.equal(200);
+  }
   const as = (i: number) => bearer(experts[i]!.token);
   // the committee elects the first expert chair
   for (let i = 0; i < 3; i++) await app.http.post(`/api/trades/${trade.id}/evaluation/chair`).set(as(i)).send({ userId: experts[0]!.userId });
@@ -108,7 +114,7 @@ export async function evaluatedTrade(
   let view = closed.body as EvaluationView;
   if (view.state === 'scoring' && !args.stopAtScoring) {
     const judgedCriteria = view.criteria.filter((c) => c.kind === 'judged').map((c) => c.id);
-    const scored = Object.entries(bidIds).filter(([bidder]) => args.rejectQualification?.bidder !== bidder || args.rejectQualification.votes * 2 <= 5);
+    const scored = Object.entries(bidIds).filter(([bidder]) => (args.rejectQualification?.bidder !== bidder || args.rejectQualification.votes * 2 <= 5) && args.answerCorrections?.[bidder] !== false);
     for (const [i] of experts.entries()) {
       const scores = scored.flatMap(([bidder, bidId]) => judgedCriteria.map((criterion) => ({ bidId, criterion, value: args.judged(bidder, criterion)[i]! })));
       const saved = await app.http.put(`/api/trades/${trade.id}/evaluation/scores`).set(as(i)).send({ scores });

@@ -366,6 +366,26 @@ describe('rules table: one test per row', function () {
       expect(bidder2.sameBrandAs).to.equal(run.bidIds.bidder1);
       expect(result.candidates.map((c) => c.bidId)).to.deep.equal([run.bidIds.bidder1, run.bidIds.bidder4, run.bidIds.bidder3]);
     },
+    // bidder1 wrote 玖拾伍万 in words but 980,000 in figures: words prevail, bidder1 confirms; bidder2's lines sum differently and it refuses: invalid
+    'evaluation.arithmetic_correction': async () => {
+      const run = await evaluatedTrade(app, {
+        kind: 'procurement',
+        prices: { bidder1: 98_000_000, bidder2: 99_000_000, bidder3: 99_500_000 },
+        bidJson: {
+          bidder1: { priceInWords: '玖拾伍万元整' },
+          bidder2: { lines: [{ item: '服务器', quantity: 10, unitPriceFen: 10_000_000, amountFen: 99_000_000 }] },
+        },
+        answerCorrections: { bidder1: true, bidder2: false },
+        judged: (_b, criterion) => (criterion === 'technical' ? [40, 40, 40, 40, 40] : [15, 15, 15, 15, 15]),
+      });
+      const result = run.view.result!;
+      expect(result.ranked.find((r) => r.bidId === run.bidIds.bidder1)!.priceFen).to.equal(95_000_000);
+      expect(result.rejected.map((r) => [r.bidId, r.reasons[0]])).to.deep.equal([[run.bidIds.bidder2, 'responsiveness: 投标人不接受算术修正后的报价，投标无效（87号令第五十九条）']]);
+      expect(run.view.corrections.map((c) => [c.bidId, c.correctedFen, c.status])).to.deep.equal([
+        [run.bidIds.bidder1, 95_000_000, 'accepted'],
+        [run.bidIds.bidder2, 100_000_000, 'refused'],
+      ]);
+    },
     'opening.officials_threshold': async () => {
       // 赣州 requires 3 of the officials' shares: a 2-of-3 trade may not be published
       const set = await app.http.put('/api/rules/360700/opening.officials_threshold').set(bearer(await app.tokenFor('staff'))).send({ value: 3 });

@@ -383,6 +383,15 @@ export const RULES = [
     overridable: false,
     kinds: ['procurement'],
   },
+  {
+    id: 'evaluation.arithmetic_correction',
+    title: { zh: '报价算术错误按法定顺序修正（大写优先于小写，单价优先于总价），经投标人确认后生效，不确认的投标无效', en: 'Arithmetic errors are corrected in the statutory order; binding once the bidder confirms, the bid invalid if refused' },
+    value: 1,
+    unit: 'boolean',
+    source: '政府采购货物和服务招标投标管理办法（87号令）第五十九条；评标委员会和评标方法暂行规定 第十九条',
+    confidence: '原文',
+    overridable: false,
+  },
 ] as const satisfies readonly RuleRow[];
 
 export type RuleId = (typeof RULES)[number]['id'];

@@ -71,6 +71,8 @@ export interface BidInput {
   priceFen: number;
   /** Core-product brand (government procurement). */
   brand?: string | null;
+  /** A rejection the machine records (e.g. the bidder refused the arithmetic correction): the responsiveness check fails with this reason. */
+  forcedReject?: string | null;
 }
 export interface Vote {
   bidId: number;
@@ -93,6 +95,9 @@ export function decideCompliance(members: Member[], bids: BidInput[], votes: Vot
     const checks = COMPLIANCE_CHECKS.map((check) => {
       const cast = votes.filter((v) => v.bidId === bid.bidId && v.check === check);
       const failVotes = cast.filter((v) => !v.pass).length;
+      if (check === 'responsiveness' && bid.forcedReject) {
+        return { check, pass: false, failVotes, passVotes: cast.length - failVotes, reasons: [{ expert: '—', reason: bid.forcedReject }], dissent: [] };
+      }
       const pass = failVotes * 2 <= members.length;
       return {
         check,
@@ -183,4 +188,90 @@ export function evaluate(args: {
     benchmarkFen,
     dropExtremes: drop,
   };
+}
+
+// ── arithmetic correction (算术修正) ─────────────────────────────────────────────────────────────
+
+const DIGITS: Record<string, number> = { 零: 0, 〇: 0, 壹: 1, 贰: 2, 叁: 3, 肆: 4, 伍: 5, 陆: 6, 柒: 7, 捌: 8, 玖: 9, 两: 2 };
+const SMALL_UNITS: Record<string, number> = { 拾: 10, 佰: 100, 仟: 1000 };
+
+/** 大写金额 → fen, e.g. 人民币玖佰捌拾万零伍佰元伍角整 → 980050050; null when it is not an amount in words. */
+export function parseChineseAmount(text: string): number | null {
+  const s = text.replace(/^人民币/, '').replace(/[整正\s]/g, '');
+  const match = /^([零〇壹贰叁肆伍陆柒捌玖两拾佰仟万亿]*)[元圆]?(?:([零〇壹贰叁肆伍陆柒捌玖])角)?(?:([零〇壹贰叁肆伍陆柒捌玖])分)?$/.exec(s);
+  if (!match || !s) return null;
+  const section = (part: string): number | null => {
+    let total = 0;
+    let digit = 0;
+    for (const ch of part) {
+      if (ch in DIGITS) digit = DIGITS[ch]!;
+      else if (ch in SMALL_UNITS) {
+        total += (digit || (total === 0 && ch === '拾' ? 1 : 0)) * SMALL_UNITS[ch]!;
+        digit = 0;
+      } else return null;
+    }
+    return total + digit;
+  };
+  let yuan = 0;
+  let rest = match[1] ?? '';
+  for (const [unit, factor] of [['亿', 1e8], ['万', 1e4]] as const) {
+    const at = rest.indexOf(unit);
+    if (at >= 0) {
+      const head = section(rest.slice(0, at));
+      if (head === null) return null;
+      yuan += head * factor;
+      rest = rest.slice(at + 1);
+    }
+  }
+  const tail = section(rest);
+  if (tail === null) return null;
+  yuan += tail;
+  const jiao = match[2] ? DIGITS[match[2]]! : 0;
+  const fen = match[3] ? DIGITS[match[3]]! : 0;
+  if (!(match[1] || match[2] || match[3])) return null;
+  return yuan * 100 + jiao * 10 + fen;
+}
+
+export interface CorrectionStep {
+  rule: 'words_over_figures' | 'unit_price_decimal' | 'unit_prices_over_total';
+  note: string;
+  fromFen: number;
+  toFen: number;
+}
+
+/**
+ * The statutory order (87号令 art 59; 评标委员会和评标方法暂行规定 art 19): amount in words over
+ * figures; a unit price with a misplaced decimal point is corrected from its line amount; the sum of
+ * quantity × unit price over the total. Null when nothing needs correcting.
+ */
+export function arithmeticCorrection(bid: { priceFen: number; priceInWords?: string; lines?: { item: string; quantity: number; unitPriceFen: number; amountFen: number }[] }): { originalFen: number; correctedFen: number; steps: CorrectionStep[] } | null {
+  const steps: CorrectionStep[] = [];
+  let price = bid.priceFen;
+  if (bid.priceInWords) {
+    const words = parseChineseAmount(bid.priceInWords);
+    if (words !== null && words !== price) {
+      steps.push({ rule: 'words_over_figures', note: `大写金额「${bid.priceInWords}」与小写金额不一致，以大写金额为准`, fromFen: price, toFen: words });
+      price = words;
+    }
+  }
+  if (bid.lines?.length) {
+    const units = bid.lines.map((line) => {
+      const computed = Math.round(line.quantity * line.unitPriceFen);
+      if (computed === line.amountFen) return line.unitPriceFen;
+      for (const k of [-4, -3, -2, -1, 1, 2, 3, 4]) {
+        if (Math.round(computed * 10 ** k) === line.amountFen) {
+          const corrected = Math.round(line.unitPriceFen * 10 ** k);
+          steps.push({ rule: 'unit_price_decimal', note: `「${line.item}」单价小数点明显错位，以分项总价为准修正单价`, fromFen: line.unitPriceFen, toFen: corrected });
+          return corrected;
+        }
+      }
+      return line.unitPriceFen;
+    });
+    const sum = bid.lines.reduce((n, line, i) => n + Math.round(line.quantity * units[i]!), 0);
+    if (sum !== price) {
+      steps.push({ rule: 'unit_prices_over_total', note: '总价金额与按单价汇总金额不一致，以单价金额计算结果为准', fromFen: price, toFen: sum });
+      price = sum;
+    }
+  }
+  return steps.length ? { originalFen: bid.priceFen, correctedFen: price, steps } : null;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChairVoteRequest, ComplianceVoteRequest, ExplanationAnswer, MemberParams, MoreTimeRequest, ReplaceMemberRequest, ScoresRequest, SignatureRequest, SuspicionRequest } from '../../../contracts/evaluation.js';
+import { ChairVoteRequest, ComplianceVoteRequest, CorrectionAnswer, ExplanationAnswer, MemberParams, MoreTimeRequest, ReplaceMemberRequest, ScoresRequest, SignatureRequest, SuspicionRequest } from '../../../contracts/evaluation.js';
 import { IdParams } from '../../../contracts/values.js';
 import { AUTHENTICATED, roles, route, type RouteSpec } from '../../kernel/http.js';
 import type { EvaluationService } from './service.js';
@@ -20,6 +20,8 @@ export function evaluationRoutes(evaluation: EvaluationService): RouteSpec[] {
     route({ method: 'post', path: '/api/trades/:id/evaluation/suspicions', guard: roles('expert'), summary: 'Suspect a below-cost price (a majority asks the bidder for a written explanation)', params: IdParams, body: SuspicionRequest, handle: ({ actor, params, body: b }) => evaluation.suspectLowPrice(actor, params.id, b.bidId) }),
     route({ method: 'get', path: '/api/trades/:id/evaluation/explanation', guard: roles('bidder'), summary: 'The written explanation asked of your organisation, if any', params: IdParams, handle: ({ actor, params }) => evaluation.myExplanation(actor, params.id) }),
     route({ method: 'post', path: '/api/trades/:id/evaluation/explanation', guard: roles('bidder'), summary: 'Answer the committee’s request for a written explanation of your price', params: IdParams, body: ExplanationAnswer, handle: ({ actor, params, body: b }) => evaluation.answerExplanation(actor, params.id, b.answer) }),
+    route({ method: 'get', path: '/api/trades/:id/evaluation/correction', guard: roles('bidder'), summary: 'The arithmetic correction proposed to your organisation, if any', params: IdParams, handle: ({ actor, params }) => evaluation.myCorrection(actor, params.id) }),
+    route({ method: 'post', path: '/api/trades/:id/evaluation/correction', guard: roles('bidder'), summary: 'Confirm the corrected price (binding) or refuse it (the bid is invalid)', params: IdParams, body: CorrectionAnswer, handle: ({ actor, params, body: b }) => evaluation.answerCorrection(actor, params.id, b.accept) }),
     route({ method: 'post', path: '/api/trades/:id/evaluation/members/:userId/replace', guard: roles('admin', 'center_staff'), summary: 'Replace a member mid-evaluation: their work is void and the next expert of the draw is invited', params: MemberParams, body: ReplaceMemberRequest, handle: ({ actor, params, body: b }) => evaluation.replaceMember(actor, params.id, params.userId, b.reason) }),
     route({
       method: 'get',

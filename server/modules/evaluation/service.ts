@@ -5,7 +5,7 @@ import { nodeProvider } from '../../../crypto/node/provider.js';
 import { base64ToBytes } from '../../../crypto/pkijs-support.js';
 import { verifySignedData } from '../../../crypto/signed-data.js';
 import { isCryptoError } from '../../../crypto/errors.js';
-import { COMPLIANCE_CHECKS, type ComplianceCheck, type EvaluationProgress, type EvaluationResult, type EvaluationState, type EvaluationView, type ExplanationView } from '../../../contracts/evaluation.js';
+import { COMPLIANCE_CHECKS, type ComplianceCheck, type EvaluationProgress, type EvaluationResult, type CorrectionView, type EvaluationState, type EvaluationView, type ExplanationView } from '../../../contracts/evaluation.js';
 import type { Db } from '../../db/index.js';
 import { lockFor } from '../../db/index.js';
 import type { Actor } from '../../kernel/actor.js';
@@ -20,7 +20,7 @@ import type { IdentityService } from '../identity/service.js';
 import type { OpeningService } from '../opening/service.js';
 import { noticeOf, type TradeRow } from '../trades/models.js';
 import { notificationText, type TradeService } from '../trades/service.js';
-import { defaultTemplate, evaluate, TEMPLATES, type BidInput, type Member, type Template } from './compute.js';
+import { arithmeticCorrection, defaultTemplate, evaluate, TEMPLATES, type BidInput, type Member, type Template } from './compute.js';
 import { renderEvaluationReport, type EvaluationReport } from './report.js';
 
 export function defineEvaluationModels(db: Db) {
@@ -177,7 +177,34 @@ export function defineEvaluationModels(db: Db) {
     },
     { sequelize: db, tableName: 'explanation_requests', modelName: 'ExplanationRequest' },
   );
-  return { Evaluation, EvaluationMember, ComplianceVote, EvaluationScore, TimeRequest, Suspicion, Explanation };
+  class PriceCorrection extends Model<InferAttributes<PriceCorrection>, InferCreationAttributes<PriceCorrection>> {
+    declare id: CreationOptional<number>;
+    declare tradeId: number;
+    declare bidId: number;
+    declare originalFen: number;
+    declare correctedFen: number;
+    declare steps: string;
+    declare status: 'pending' | 'accepted' | 'refused';
+    declare proposedAt: Date;
+    declare answeredAt: Date | null;
+    declare answeredBy: number | null;
+  }
+  PriceCorrection.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      tradeId: { type: DataTypes.INTEGER, allowNull: false },
+      bidId: { type: DataTypes.INTEGER, allowNull: false },
+      originalFen: { type: DataTypes.BIGINT, allowNull: false, get() { return Number(this.getDataValue('originalFen')); } },
+      correctedFen: { type: DataTypes.BIGINT, allowNull: false, get() { return Number(this.getDataValue('correctedFen')); } },
+      steps: { type: DataTypes.TEXT, allowNull: false },
+      status: { type: DataTypes.STRING(16), allowNull: false },
+      proposedAt: { type: DataTypes.DATE(3), allowNull: false },
+      answeredAt: { type: DataTypes.DATE(3), allowNull: true },
+      answeredBy: { type: DataTypes.INTEGER, allowNull: true },
+    },
+    { sequelize: db, tableName: 'price_corrections', modelName: 'PriceCorrection' },
+  );
+  return { Evaluation, EvaluationMember, ComplianceVote, EvaluationScore, TimeRequest, Suspicion, Explanation, PriceCorrection };
 }
 type EvaluationModels = ReturnType<typeof defineEvaluationModels>;
 
@@ -224,13 +251,22 @@ export class EvaluationService {
 
   /** The opened bids (from the opening record), labelled A, B, C… in opening order. */
   private async bids(tradeId: number): Promise<BidInput[]> {
+    const corrections = await this.models.PriceCorrection.findAll({ where: { tradeId } });
     const results = await this.opening.models.OpeningResult.findAll({ where: { tradeId, outcome: 'opened' }, order: [['ord', 'ASC']] });
     const bids = await this.bidService.models.Bid.findAll({ where: { id: results.map((r) => r.bidId) } });
     const orgs = await this.identity.models.Organisation.findAll({ where: { id: bids.map((b) => b.organisationId) } });
     return results.map((r, i) => {
       const org = orgs.find((o) => o.id === bids.find((b) => b.id === r.bidId)!.organisationId)!;
       const json = r.bidJson ? (JSON.parse(r.bidJson) as { coreProductBrand?: string }) : {};
-      return { bidId: r.bidId, bidder: { uscc: org.uscc, name: org.name, label: LABELS[i] ?? String(i + 1) }, priceFen: r.priceFen ?? 0, brand: json.coreProductBrand ?? null };
+      const correction = corrections.find((c) => c.bidId === r.bidId);
+      return {
+        bidId: r.bidId,
+        bidder: { uscc: org.uscc, name: org.name, label: LABELS[i] ?? String(i + 1) },
+        // a confirmed arithmetic correction binds the bidder (87号令 art 59)
+        priceFen: correction?.status === 'accepted' ? correction.correctedFen : (r.priceFen ?? 0),
+        brand: json.coreProductBrand ?? null,
+        forcedReject: correction?.status === 'refused' ? '投标人不接受算术修正后的报价，投标无效（87号令第五十九条）' : null,
+      };
     });
   }
 
@@ -268,6 +304,17 @@ export class EvaluationService {
       await this.db.transaction(async (t) => {
         await this.models.Evaluation.create({ tradeId, templateId: this.template(trade).id, state: 'review', chairUserId: null, startedAt: this.clock.now(), result: null, report: null, reportSha256: null, finalisedAt: null }, { transaction: t });
         for (const seat of accepted) await this.models.EvaluationMember.create({ tradeId, userId: seat.expertUserId, chairVote: null, submittedAt: null, signature: null, refusedReason: null, signedAt: null }, { transaction: t });
+        // the machine checks every opened bid's arithmetic in the statutory order and asks the bidder to confirm a correction
+        const rule = await this.trades.rules.forTrade('evaluation.arithmetic_correction', trade);
+        if (rule?.value === 1) {
+          for (const result of await this.opening.models.OpeningResult.findAll({ where: { tradeId, outcome: 'opened' }, transaction: t })) {
+            const json = JSON.parse(result.bidJson ?? '{}') as Parameters<typeof arithmeticCorrection>[0];
+            const correction = arithmeticCorrection({ ...json, priceFen: result.priceFen ?? 0 });
+            if (!correction) continue;
+            await this.models.PriceCorrection.create({ tradeId, bidId: result.bidId, originalFen: correction.originalFen, correctedFen: correction.correctedFen, steps: JSON.stringify(correction.steps), status: 'pending', proposedAt: this.clock.now(), answeredAt: null, answeredBy: null }, { transaction: t });
+            await this.audit.append(t, { actor: { kind: 'system', name: 'evaluation' }, action: 'evaluation.correction_proposed', subject: `trade:${trade.code}`, payload: { bid: result.bidId, ...correction } });
+          }
+        }
         await this.audit.append(t, { actor, action: 'evaluation.started', subject: `trade:${trade.code}`, payload: { template: this.template(trade).id, members: accepted.map((s) => s.expertUserId) } });
       });
     } catch (error) {
@@ -327,6 +374,8 @@ export class EvaluationService {
     const [members, bids, votes] = [await this.members(tradeId), await this.bids(tradeId), await this.models.ComplianceVote.count({ where: { tradeId } })];
     const needed = members.length * bids.length * COMPLIANCE_CHECKS.length;
     if (votes < needed) throw new AppError('CONFLICT', `${votes} of ${needed} compliance votes are in`);
+    const pending = await this.models.PriceCorrection.count({ where: { tradeId, status: 'pending' } });
+    if (pending) throw new AppError('CONFLICT', `${pending} bidder(s) have not answered the arithmetic correction yet`);
     const scoring = this.template(await this.trades.get(tradeId)).criteria.some((c) => c.kind === 'judged');
     await this.db.transaction(async (t) => {
       await evaluation.update({ state: scoring ? 'scoring' : 'computed' }, { transaction: t });
@@ -529,6 +578,29 @@ export class EvaluationService {
     return this.view(actor, tradeId);
   }
 
+  /** The arithmetic correction proposed to the caller's organisation, if any. */
+  async myCorrection(actor: Actor, tradeId: number): Promise<{ correction: CorrectionView | null }> {
+    const organisationId = this.trades.bidderOrganisation(actor);
+    const bids = await this.bidService.models.Bid.findAll({ where: { tradeId, organisationId } });
+    const row = await this.models.PriceCorrection.findOne({ where: { tradeId, bidId: bids.map((b) => b.id) } });
+    return { correction: row ? correctionView(row) : null };
+  }
+
+  /** The bidder confirms the corrected price (it binds them) or refuses it (the bid is invalid). */
+  async answerCorrection(actor: Actor, tradeId: number, accept: boolean): Promise<{ correction: CorrectionView | null }> {
+    const organisationId = this.trades.bidderOrganisation(actor);
+    const bids = await this.bidService.models.Bid.findAll({ where: { tradeId, organisationId } });
+    await this.db.transaction(async (t) => {
+      const row = await this.models.PriceCorrection.findOne({ where: { tradeId, bidId: bids.map((b) => b.id) }, ...lockFor(t) });
+      if (!row) throw new AppError('NOT_FOUND', 'no correction is proposed to you');
+      if (row.status !== 'pending') throw new AppError('CONFLICT', `you have ${row.status} it`);
+      await row.update({ status: accept ? 'accepted' : 'refused', answeredAt: this.clock.now(), answeredBy: actor.userId }, { transaction: t });
+      await this.audit.append(t, { actor, action: accept ? 'evaluation.correction_accepted' : 'evaluation.correction_refused', subject: `trade:${tradeId}`, payload: { bid: row.bidId, correctedFen: row.correctedFen } });
+    });
+    this.changed(tradeId);
+    return this.myCorrection(actor, tradeId);
+  }
+
   /** The bidder's own explanation request, if any. */
   async myExplanation(actor: Actor, tradeId: number): Promise<{ explanation: ExplanationView | null }> {
     const organisationId = this.trades.bidderOrganisation(actor);
@@ -641,8 +713,13 @@ export class EvaluationService {
       extended: Boolean(evaluation.extended),
       moreTimeRequests: await this.models.TimeRequest.count({ where: { tradeId } }),
       explanations: (await this.models.Explanation.findAll({ where: { tradeId }, order: [['id', 'ASC']] })).map(explanationView),
+      corrections: (await this.models.PriceCorrection.findAll({ where: { tradeId }, order: [['id', 'ASC']] })).map(correctionView),
     };
   }
+}
+
+function correctionView(row: { bidId: number; originalFen: number; correctedFen: number; steps: string; status: 'pending' | 'accepted' | 'refused'; answeredAt: Date | null }): CorrectionView {
+  return { bidId: row.bidId, originalFen: row.originalFen, correctedFen: row.correctedFen, steps: JSON.parse(row.steps) as CorrectionView['steps'], status: row.status, answeredAt: row.answeredAt?.toISOString() ?? null };
 }
 
 function explanationView(row: { bidId: number; question: string; requestedAt: Date; deadline: Date; answer: string | null; answeredAt: Date | null }): ExplanationView {
