@@ -22,6 +22,8 @@ const OpeningHallPage = lazy(() => import('./opening/OpeningHallPage.js').then((
 /** The expert draw (staff) and the expert's invitations. */
 const DrawPage = lazy(() => import('./experts/DrawPage.js').then((m) => ({ default: m.DrawPage })));
 const InvitationsPage = lazy(() => import('./experts/InvitationsPage.js').then((m) => ({ default: m.InvitationsPage })));
+/** The live evaluation room (socket.io; the key file and crypto only when a member signs). */
+const EvaluationRoomPage = lazy(() => import('./evaluation/EvaluationRoomPage.js').then((m) => ({ default: m.EvaluationRoomPage })));
 const NotificationsPage = lazy(() => import('./trades/NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })));
 
 /** What is shown follows from the session state and the view in the location hash (route.ts). */
@@ -238,6 +240,7 @@ export function App() {
             {phase.kind === 'signedIn' && view.name === 'notifications' && <NotificationsPage notifications={notifications} />}
             {phase.kind === 'signedIn' && view.name === 'draw' && <DrawPage key={view.id} id={view.id} user={phase.user} />}
             {phase.kind === 'signedIn' && view.name === 'invitations' && <InvitationsPage />}
+            {phase.kind === 'signedIn' && view.name === 'evaluation' && <EvaluationRoomPage key={view.id} id={view.id} user={phase.user} />}
           </Suspense>
         )}
       </main>

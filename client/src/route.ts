@@ -7,6 +7,7 @@
  *   #/trades/:id         a notice with its documents, opening certificate and limits
  *   #/trades/:id/opening 不见面开标大厅 (the live opening hall)
  *   #/trades/:id/draw    staff: 抽取评标专家 (the expert draw)
+ *   #/trades/:id/evaluation 评标室 (the live evaluation room; read-only for staff and supervisors)
  *   #/invitations        experts: 评标邀请 (accept / decline, 申报回避)
  *   #/notifications      站内消息
  */
@@ -20,6 +21,7 @@ export type View =
   | { name: 'trade'; id: number }
   | { name: 'opening'; id: number }
   | { name: 'draw'; id: number }
+  | { name: 'evaluation'; id: number }
   | { name: 'invitations' }
   | { name: 'notifications' };
 
@@ -36,6 +38,8 @@ export function parseView(hash: string): View {
   if (opening) return { name: 'opening', id: Number(opening[1]) };
   const draw = /^\/trades\/(\d{1,12})\/draw$/.exec(path);
   if (draw) return { name: 'draw', id: Number(draw[1]) };
+  const evaluation = /^\/trades\/(\d{1,12})\/evaluation$/.exec(path);
+  if (evaluation) return { name: 'evaluation', id: Number(evaluation[1]) };
   return { name: 'home' };
 }
 
@@ -49,6 +53,8 @@ export function viewHref(view: View): string {
       return `#/trades/${view.id}/opening`;
     case 'draw':
       return `#/trades/${view.id}/draw`;
+    case 'evaluation':
+      return `#/trades/${view.id}/evaluation`;
     case 'tradeNew':
       return '#/trades/new';
     default:

@@ -10,6 +10,10 @@ import { viewHref, type View } from '../route.js';
 import * as tradesApi from '../tradesApi.js';
 import { kindLabel, methodLabel } from './labels.js';
 
+/** The evaluation templates the notice may name (contracts' TradeNoticeInput.evaluationTemplate; the server's compute.ts TEMPLATES). */
+type EvaluationTemplateId = NonNullable<TradeNoticeInput['evaluationTemplate']>;
+const EVALUATION_TEMPLATE_IDS: EvaluationTemplateId[] = ['construction.comprehensive', 'construction.lowest_price', 'procurement.comprehensive_scoring', 'procurement.lowest_evaluated_price'];
+
 /**
  * Demo officials' user ids (official1…3 in the demo data set). Only admins may list users
  * (GET /api/admin/users); staff type the ids of the opening officials, pre-filled with these.
@@ -52,6 +56,9 @@ export function TradeCreatePage({ user, onNavigate }: { user: UserView; onNaviga
   const [threshold, setThreshold] = useState('2');
   const [invitees, setInvitees] = useState<number[]>([]);
   const [details, setDetails] = useState<Record<string, string>>({});
+  /** The evaluation template ('' = the default for the kind) and 暗标. */
+  const [evaluationTemplate, setEvaluationTemplate] = useState<'' | EvaluationTemplateId>('');
+  const [anonymousTechnical, setAnonymousTechnical] = useState(false);
 
   const [problem, setProblem] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -164,6 +171,8 @@ export function TradeCreatePage({ user, onNavigate }: { user: UserView; onNaviga
       threshold: Number(threshold),
       ...(invitees.length > 0 ? { invitees } : {}),
       details: built,
+      ...(evaluationTemplate && evaluationTemplate.startsWith(`${kind}.`) ? { evaluationTemplate } : {}),
+      ...(anonymousTechnical ? { anonymousTechnical } : {}),
     };
     setBusy(true);
     try {
@@ -205,7 +214,15 @@ export function TradeCreatePage({ user, onNavigate }: { user: UserView; onNaviga
         {text('create-title', t('create.noticeTitle'), title, setTitle)}
         <div className="field">
           <label htmlFor="create-kind">{t('trades.kind')}</label>
-          <select id="create-kind" value={kind} onChange={(e) => setKind(e.target.value as TradeKind)} data-testid="create-kind">
+          <select
+            id="create-kind"
+            value={kind}
+            onChange={(e) => {
+              setKind(e.target.value as TradeKind);
+              setEvaluationTemplate('');
+            }}
+            data-testid="create-kind"
+          >
             {TRADE_KINDS.map((k) => (
               <option key={k} value={k}>
                 {kindLabel(k, locale)}
@@ -294,6 +311,29 @@ export function TradeCreatePage({ user, onNavigate }: { user: UserView; onNaviga
             <option value="bidder">{t('trade.unlock.bidder')}</option>
           </select>
         </div>
+
+        {(kind === 'construction' || kind === 'procurement') && (
+          <div className="field">
+            <label htmlFor="create-evaluation-template">{t('create.evaluationTemplate')}</label>
+            <select
+              id="create-evaluation-template"
+              value={evaluationTemplate}
+              onChange={(e) => setEvaluationTemplate(e.target.value as '' | EvaluationTemplateId)}
+              data-testid="create-evaluation-template"
+            >
+              <option value="">{t('create.evaluationTemplateDefault')}</option>
+              {EVALUATION_TEMPLATE_IDS.filter((id) => id.startsWith(`${kind}.`)).map((id) => (
+                <option key={id} value={id}>
+                  {t(`evaluation.template.${id}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <label className="checkbox">
+          <input type="checkbox" checked={anonymousTechnical} onChange={(e) => setAnonymousTechnical(e.target.checked)} data-testid="create-anonymous-technical" />{' '}
+          {t('create.anonymousTechnical')}
+        </label>
 
         <fieldset>
           <legend>{t('trade.officials')}</legend>

@@ -1,7 +1,10 @@
 import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { UserView } from '../../../contracts/index.js';
 import type { DocumentKind, DocumentView, DownloadView, RegistrationView, TradeView } from '../../../contracts/trades.js';
+import { isApiError } from '../api.js';
 import { errorMessage } from '../errors.js';
+import { listDraws } from '../experts/expertsApi.js';
+import { getEvaluation, startEvaluation } from '../evaluation/evaluationApi.js';
 import { bytes, saveFile, shanghaiTime, yuan } from '../format.js';
 import { useI18n } from '../LocaleContext.js';
 import { viewHref } from '../route.js';
@@ -39,6 +42,55 @@ export function TradeDetailPage({ id, user }: Props) {
   }, [id, reload, user?.username]);
 
   const refresh = useCallback(() => setReload((n) => n + 1), []);
+
+  // 评标: whether the evaluation has started (members, staff and supervisors may see its room), and
+  // for staff whether the latest draw has every seat accepted (then "开始评标").
+  const [evaluation, setEvaluation] = useState<{ started: boolean; drawReady: boolean } | null>(null);
+  const [evaluationError, setEvaluationError] = useState<unknown>(null);
+  const [starting, setStarting] = useState(false);
+  const tradeState = trade?.state;
+  const role = user?.role;
+  useEffect(() => {
+    if (tradeState !== 'opened' || !role || !['center_staff', 'admin', 'supervisor', 'expert'].includes(role)) return;
+    const controller = new AbortController();
+    const staff = role === 'center_staff' || role === 'admin';
+    Promise.all([
+      getEvaluation(id, controller.signal).then(
+        () => true,
+        (error: unknown) => {
+          if (isApiError(error) && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN_ROLE')) return false;
+          throw error;
+        },
+      ),
+      staff
+        ? listDraws(id, controller.signal).then((draws) => {
+            const latest = draws.find((d) => d.state === 'drawn');
+            if (!latest) return false;
+            const requested = latest.requested.reduce((n, r) => n + r.count, 0);
+            return latest.seats.filter((s) => s.status === 'accepted').length === requested;
+          })
+        : Promise.resolve(false),
+    ])
+      .then(([started, drawReady]) => setEvaluation({ started, drawReady }))
+      .catch(() => {
+        if (!controller.signal.aborted) setEvaluation(null);
+      });
+    return () => controller.abort();
+  }, [id, tradeState, role, reload]);
+
+  async function onStartEvaluation() {
+    setStarting(true);
+    setEvaluationError(null);
+    try {
+      await startEvaluation(id);
+      window.location.hash = viewHref({ name: 'evaluation', id });
+    } catch (caught) {
+      setEvaluationError(caught);
+      refresh();
+    } finally {
+      setStarting(false);
+    }
+  }
 
   if (error !== null && trade === null) {
     return (
@@ -98,6 +150,21 @@ export function TradeDetailPage({ id, user }: Props) {
             <a className="button" href={viewHref({ name: 'draw', id: trade.id })} data-testid="trade-draw-experts">
               {t('trade.drawExperts')}
             </a>
+          )}
+          {evaluation?.started && (
+            <a className="button button--primary" href={viewHref({ name: 'evaluation', id: trade.id })} data-testid="trade-evaluation-room">
+              {t('trade.evaluationRoom')}
+            </a>
+          )}
+          {evaluation && !evaluation.started && evaluation.drawReady && (
+            <button type="button" className="button button--primary" disabled={starting} onClick={onStartEvaluation} data-testid="trade-start-evaluation">
+              {t('trade.startEvaluation')}
+            </button>
+          )}
+          {evaluationError !== null && (
+            <p className="form-error" role="alert" data-testid="trade-evaluation-error">
+              {errorMessage(t, evaluationError)}
+            </p>
           )}
         </div>
       </section>
