@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   CSRF_FAILED: { status: 403, title: 'Missing or wrong CSRF token' },
   FORBIDDEN_ROLE: { status: 403, title: 'Your role may not do this' },
   FORBIDDEN_REGION: { status: 403, title: 'Outside your region' },
+  NOT_PARTICIPANT: { status: 403, title: 'You have no part in this (your role may, but not on this trade, committee or record)' },
   // identity values
   USCC_MALFORMED: { status: 400, title: 'Not a unified social credit code (统一社会信用代码)' },
   USCC_BAD_CHECK_DIGIT: { status: 400, title: 'Wrong check digit in unified social credit code (GB 32100-2015)' },

@@ -43,8 +43,8 @@ describe('evaluation room over socket.io', function () {
   };
 
   it('lets in members and the supervisor, not a bidder or an expert from outside the committee', async () => {
-    expect((await enter(await app.tokenFor('bidder1'))).ack).to.deep.equal({ ok: false, code: 'FORBIDDEN_ROLE' });
-    expect((await enter(await app.tokenFor('expert1'))).ack).to.deep.equal({ ok: false, code: 'FORBIDDEN_ROLE' });
+    expect((await enter(await app.tokenFor('bidder1'))).ack).to.deep.equal({ ok: false, code: 'NOT_PARTICIPANT' });
+    expect((await enter(await app.tokenFor('expert1'))).ack).to.deep.equal({ ok: false, code: 'NOT_PARTICIPANT' });
     expect((await enter(await app.tokenFor('supervisor'))).ack.ok).to.equal(true);
   });
 

@@ -64,7 +64,7 @@ describe('opening hall over socket.io: ordered events, reconnect from the last s
     const socket = connect(`${app.url}${OPENING_NAMESPACE}`, { auth: { token: await app.tokenFor('bidder5') }, transports: ['websocket'], reconnection: false });
     sockets.push(socket);
     await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
-    expect(await socket.emitWithAck(OPENING_JOIN, { tradeId: trade.id, after: 0 })).to.deep.equal({ ok: false, code: 'FORBIDDEN_ROLE' });
+    expect(await socket.emitWithAck(OPENING_JOIN, { tradeId: trade.id, after: 0 })).to.deep.equal({ ok: false, code: 'NOT_PARTICIPANT' });
   });
 
   it('gives every bidder the same ordered events, also one that reconnects mid-opening', async () => {

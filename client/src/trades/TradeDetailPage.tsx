@@ -58,7 +58,7 @@ export function TradeDetailPage({ id, user }: Props) {
       getEvaluation(id, controller.signal).then(
         () => true,
         (error: unknown) => {
-          if (isApiError(error) && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN_ROLE')) return false;
+          if (isApiError(error) && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN_ROLE' || error.code === 'NOT_PARTICIPANT')) return false;
           throw error;
         },
       ),

@@ -278,7 +278,7 @@ export class EvaluationService {
 
   private async member(actor: Actor, tradeId: number) {
     const member = await this.models.EvaluationMember.findOne({ where: { tradeId, userId: actor.userId } });
-    if (!member) throw new AppError('FORBIDDEN_ROLE', 'only members of the committee take part');
+    if (!member) throw new AppError('NOT_PARTICIPANT', 'only members of the committee take part');
     return member;
   }
 
@@ -291,7 +291,7 @@ export class EvaluationService {
   /** Staff open the evaluation once the record is published and every seat of the committee has accepted. */
   async start(actor: Actor, tradeId: number): Promise<EvaluationView> {
     const trade = await this.trades.get(tradeId);
-    if (!this.trades.canManage(actor, trade) || actor.role === 'agent') throw new AppError('FORBIDDEN_ROLE', 'the trading center opens the evaluation');
+    if (!this.trades.canManage(actor, trade) || actor.role === 'agent') throw new AppError('NOT_PARTICIPANT', 'the trading center opens the evaluation');
     if (trade.state !== 'opened') throw new AppError('TRADE_WRONG_STATE', `the evaluation follows the published opening record (the trade is ${trade.state})`);
     const draws = await this.experts.models.ExpertDraw.findAll({ where: { tradeId, state: 'drawn' }, order: [['id', 'DESC']], limit: 1 });
     const draw = draws[0];
@@ -363,7 +363,7 @@ export class EvaluationService {
 
   private async assertChair(actor: Actor, tradeId: number) {
     const evaluation = await this.get(tradeId);
-    if (evaluation.chairUserId !== actor.userId) throw new AppError('FORBIDDEN_ROLE', 'the chair does this');
+    if (evaluation.chairUserId !== actor.userId) throw new AppError('NOT_PARTICIPANT', 'the chair does this');
     return evaluation;
   }
 
@@ -517,7 +517,7 @@ export class EvaluationService {
     const evaluation = await this.get(tradeId);
     const trade = await this.trades.get(tradeId);
     const isMember = await this.models.EvaluationMember.findOne({ where: { tradeId, userId: actor.userId } });
-    if (!isMember && !this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('FORBIDDEN_ROLE');
+    if (!isMember && !this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('NOT_PARTICIPANT');
     if (!evaluation.report) throw new AppError('NOT_FOUND', 'no report yet');
     const members = await this.models.EvaluationMember.findAll({ where: { tradeId } });
     return renderEvaluationReport(findCjkFont(this.config.cjkFontPath), JSON.parse(evaluation.report) as EvaluationReport, evaluation.reportSha256!, members.map((m) => ({ userId: m.userId, signed: !!m.signature, refused: m.refusedReason, at: m.signedAt?.toISOString() ?? null })));
@@ -631,7 +631,7 @@ export class EvaluationService {
    */
   async replaceMember(actor: Actor, tradeId: number, userId: number, reason: string): Promise<{ replacement: number }> {
     const trade = await this.trades.get(tradeId);
-    if (!this.trades.canManage(actor, trade) || actor.role === 'agent') throw new AppError('FORBIDDEN_ROLE', 'the trading center replaces a member');
+    if (!this.trades.canManage(actor, trade) || actor.role === 'agent') throw new AppError('NOT_PARTICIPANT', 'the trading center replaces a member');
     const replacement = await this.db.transaction(async (t) => {
       const evaluation = (await this.models.Evaluation.findByPk(tradeId, lockFor(t)))!;
       if (!['review', 'scoring'].includes(evaluation.state)) throw new AppError('CONFLICT', `the evaluation is at ${evaluation.state}`);
@@ -690,7 +690,7 @@ export class EvaluationService {
     const trade = await this.trades.get(tradeId);
     const memberRows = await this.models.EvaluationMember.findAll({ where: { tradeId }, order: [['userId', 'ASC']] });
     const isMember = memberRows.some((m) => m.userId === actor.userId);
-    if (!isMember && !this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('FORBIDDEN_ROLE', 'the evaluation room is for the committee (and supervisors)');
+    if (!isMember && !this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('NOT_PARTICIPANT', 'the evaluation room is for the committee (and supervisors)');
     const members = await this.members(tradeId);
     const template = TEMPLATES[evaluation.templateId]!;
     const anonymous = Boolean(noticeOf(trade).anonymousTechnical);

@@ -206,7 +206,7 @@ export class ExpertService {
   }
 
   async declareConflict(actor: Actor, organisationId: number, reason: string): Promise<{ organisationId: number; reason: string; declaredAt: string }> {
-    if (!(await this.identity.models.ExpertProfile.findByPk(actor.userId))) throw new AppError('FORBIDDEN_ROLE', 'only experts in the pool declare conflicts');
+    if (!(await this.identity.models.ExpertProfile.findByPk(actor.userId))) throw new AppError('NOT_PARTICIPANT', 'only experts in the pool declare conflicts');
     if (!(await this.identity.models.Organisation.findByPk(organisationId))) throw new AppError('NOT_FOUND', `no organisation ${organisationId}`);
     const now = this.clock.now();
     try {
@@ -267,7 +267,7 @@ export class ExpertService {
   /** Step 1: snapshot the eligible pool and publish the seed's hash (the seed stays secret). Allowed once bids are opened. */
   async commit(actor: Actor, tradeId: number, request: DrawRequest): Promise<DrawView> {
     const trade = await this.trades.get(tradeId);
-    if (!this.trades.canManage(actor, trade) || actor.role === 'agent') throw new AppError('FORBIDDEN_ROLE', 'the trading center draws the experts');
+    if (!this.trades.canManage(actor, trade) || actor.role === 'agent') throw new AppError('NOT_PARTICIPANT', 'the trading center draws the experts');
     if (!['opening', 'opened'].includes(trade.state)) throw new AppError('TRADE_WRONG_STATE', `experts are drawn after the bid deadline (the trade is ${trade.state})`);
     await this.checkComposition(trade, request);
     const { pool, excluded } = await this.eligiblePool(trade);
@@ -305,7 +305,7 @@ export class ExpertService {
   /** Step 2: draw from the committed snapshot with the committed seed, then reveal the seed. */
   async run(actor: Actor, tradeId: number, drawId: number): Promise<DrawView> {
     const trade = await this.trades.get(tradeId);
-    if (!this.trades.canManage(actor, trade) || actor.role === 'agent') throw new AppError('FORBIDDEN_ROLE', 'the trading center draws the experts');
+    if (!this.trades.canManage(actor, trade) || actor.role === 'agent') throw new AppError('NOT_PARTICIPANT', 'the trading center draws the experts');
     const options = await this.options(trade);
     await this.db.transaction(async (t) => {
       const draw = await this.models.ExpertDraw.findOne({ where: { id: drawId, tradeId }, ...lockFor(t) });
@@ -383,7 +383,7 @@ export class ExpertService {
   /** Recomputes the seats from the published snapshot and the revealed seed (and the declines in order). */
   async replay(actor: Actor, tradeId: number, drawId: number): Promise<ReplayView> {
     const trade = await this.trades.get(tradeId);
-    if (!this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('FORBIDDEN_ROLE');
+    if (!this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('NOT_PARTICIPANT');
     const draw = await this.models.ExpertDraw.findOne({ where: { id: drawId, tradeId } });
     if (!draw || draw.state !== 'drawn') throw new AppError('DRAW_WRONG_STATE', 'only a draw that has run can be replayed');
     const recorded = await this.models.ExpertAssignment.findAll({ where: { drawId }, order: [['seat', 'ASC']] });
@@ -396,7 +396,7 @@ export class ExpertService {
 
   async view(actor: Actor, tradeId: number, drawId: number): Promise<DrawView> {
     const trade = await this.trades.get(tradeId);
-    if (!this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('FORBIDDEN_ROLE', 'the committee stays confidential until the result');
+    if (!this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('NOT_PARTICIPANT', 'the committee stays confidential until the result');
     const draw = (await this.models.ExpertDraw.findOne({ where: { id: drawId, tradeId } })) as DrawRow | null;
     if (!draw) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
     const request = JSON.parse(draw.request) as DrawRequest;
@@ -434,7 +434,7 @@ export class ExpertService {
   /** A trade's draws, newest first (staff and supervisors). */
   async list(actor: Actor, tradeId: number): Promise<DrawView[]> {
     const trade = await this.trades.get(tradeId);
-    if (!this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('FORBIDDEN_ROLE', 'the committee stays confidential until the result');
+    if (!this.trades.canOversee(actor, trade) && !this.trades.canManage(actor, trade)) throw new AppError('NOT_PARTICIPANT', 'the committee stays confidential until the result');
     const rows = await this.models.ExpertDraw.findAll({ where: { tradeId }, order: [['id', 'DESC']] });
     const views: DrawView[] = [];
     for (const row of rows) views.push(await this.view(actor, tradeId, row.id));

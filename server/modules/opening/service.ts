@@ -85,11 +85,11 @@ export class OpeningService {
     if (this.trades.canOversee(actor, trade) || this.trades.canManage(actor, trade)) return;
     if (actor.role === 'official' && (await this.trades.models.TradeOfficial.count({ where: { tradeId: trade.id, userId: actor.userId } }))) return;
     if (actor.role === 'bidder' && actor.organisationId && (await this.trades.models.TradeRegistration.count({ where: { tradeId: trade.id, organisationId: actor.organisationId } }))) return;
-    throw new AppError('FORBIDDEN_ROLE', 'the opening hall is for the trade’s staff, officials and registered bidders');
+    throw new AppError('NOT_PARTICIPANT', 'the opening hall is for the trade’s staff, officials and registered bidders');
   }
 
   private assertStaff(actor: Actor, trade: TradeRow): void {
-    if (actor.role === 'agent' || !this.trades.canManage(actor, trade)) throw new AppError('FORBIDDEN_ROLE', 'the trading center runs the opening');
+    if (actor.role === 'agent' || !this.trades.canManage(actor, trade)) throw new AppError('NOT_PARTICIPANT', 'the trading center runs the opening');
   }
 
   // ── events ──────────────────────────────────────────────────────────────────────────────────
@@ -482,7 +482,7 @@ export class OpeningService {
     const organisationId = this.trades.bidderOrganisation(actor);
     if (decision === 'object' && !text) throw new AppError('OBJECTION_TEXT_REQUIRED');
     const bid = await this.bids.models.Bid.findOne({ where: { tradeId, organisationId } });
-    if (!bid) throw new AppError('FORBIDDEN_ROLE', 'only bidders of this trade confirm its opening record');
+    if (!bid) throw new AppError('NOT_PARTICIPANT', 'only bidders of this trade confirm its opening record');
     await this.db.transaction(async (t) => {
       const session = await this.lockedSession(t, tradeId);
       const now = this.clock.now();
@@ -578,7 +578,7 @@ export class OpeningService {
     if (!session.publishedAt) {
       if (!actor) throw new AppError('AUTH_REQUIRED');
       await this.assertParticipant(actor, trade);
-      if (actor.role === 'bidder') throw new AppError('FORBIDDEN_ROLE', 'the record is published to bidders by the trading center');
+      if (actor.role === 'bidder') throw new AppError('NOT_PARTICIPANT', 'the record is published to bidders by the trading center');
     }
     return renderOpeningRecord(findCjkFont(this.config.cjkFontPath), JSON.parse(session.record) as OpeningRecord);
   }

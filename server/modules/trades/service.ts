@@ -129,7 +129,7 @@ export class TradeService {
 
   private assertManage(actor: Actor, trade: TradeRow): void {
     if (!this.canManage(actor, trade)) {
-      throw new AppError(actor.role === 'center_staff' ? 'FORBIDDEN_REGION' : 'FORBIDDEN_ROLE', `you do not manage trade ${trade.code}`);
+      throw new AppError(actor.role === 'center_staff' ? 'FORBIDDEN_REGION' : 'NOT_PARTICIPANT', `you do not manage trade ${trade.code}`);
     }
   }
 
@@ -209,7 +209,7 @@ export class TradeService {
       throw new AppError('FORBIDDEN_REGION', `region ${input.regionCode} is outside ${actor.regionCode}`);
     }
     if (actor.role === 'agent' && input.agencyOrganisationId !== actor.organisationId) {
-      throw new AppError('FORBIDDEN_ROLE', 'an agent creates trades for its own agency (agencyOrganisationId)');
+      throw new AppError('NOT_PARTICIPANT', 'an agent creates trades for its own agency (agencyOrganisationId)');
     }
     const bad = (detail: string) => new AppError('VALIDATION_FAILED', detail);
     if (new Date(input.documentsUntil) > new Date(input.bidDeadline)) throw bad('documentsUntil must not be after bidDeadline');
@@ -541,7 +541,7 @@ export class TradeService {
         await this.audit.append(t, { actor, action: 'trade.document_downloaded', subject: `trade:${trade.code}`, payload: { document: documentId, sha256: doc.sha256 } });
       });
     } else if (!this.canManage(actor, trade) && !this.canOversee(actor, trade) && actor.role !== 'official') {
-      throw new AppError('FORBIDDEN_ROLE', 'tender documents are for registered bidders and the trade’s staff');
+      throw new AppError('NOT_PARTICIPANT', 'tender documents are for registered bidders and the trade’s staff');
     }
     res.setHeader('Content-Type', doc.mediaType);
     res.setHeader('Content-Length', String(doc.size));
@@ -601,8 +601,8 @@ export class TradeService {
   /** Who downloaded what and when: staff and supervisors of the region only. */
   async downloadRegister(actor: Actor, tradeId: number): Promise<{ registrations: RegistrationView[]; downloads: DownloadView[] }> {
     const trade = await this.get(tradeId);
-    if (!this.canOversee(actor, trade) && !this.canManage(actor, trade)) throw new AppError('FORBIDDEN_ROLE', 'the download register is confidential until the opening');
-    if (actor.role === 'agent') throw new AppError('FORBIDDEN_ROLE', 'the download register is for the trading center and supervisors');
+    if (!this.canOversee(actor, trade) && !this.canManage(actor, trade)) throw new AppError('NOT_PARTICIPANT', 'the download register is confidential until the opening');
+    if (actor.role === 'agent') throw new AppError('NOT_PARTICIPANT', 'the download register is for the trading center and supervisors');
     const regs = await this.models.TradeRegistration.findAll({ where: { tradeId }, order: [['registeredAt', 'ASC']] });
     const downloads = await this.models.DocumentDownload.findAll({ where: { tradeId }, order: [['at', 'ASC'], ['id', 'ASC']] });
     const orgs = await this.identity.models.Organisation.findAll({ where: { id: [...new Set([...regs.map((r) => r.organisationId), ...downloads.map((d) => d.organisationId)])] } });
