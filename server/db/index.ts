@@ -35,12 +35,36 @@ export function createDatabase(config: Pick<Config, 'database'>, logging: false 
     serialiseSqliteTransactions(db);
     return db;
   }
-  return new Sequelize(config.database.url, {
+  const db = new Sequelize(config.database.url, {
     ...common,
     dialect: 'mysql',
     dialectOptions: { charset: 'utf8mb4', dateStrings: false, supportBigNumbers: true, bigNumberStrings: false },
     pool: { max: 10, min: 0, idle: 10_000, acquire: 30_000 },
   });
+  retryMysqlDeadlocks(db);
+  return db;
+}
+
+/**
+ * InnoDB resolves a deadlock by rolling one transaction back (ER_LOCK_DEADLOCK, 1213); the work is
+ * undone, so a managed transaction is simply run again (a few times, with a short random pause).
+ * Hooks registered with afterCommit belong to the attempt that commits.
+ */
+function retryMysqlDeadlocks(db: Db): void {
+  const original = db.transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+  (db as unknown as { transaction: (...args: unknown[]) => Promise<unknown> }).transaction = async (...args: unknown[]) => {
+    if (!args.some((a) => typeof a === 'function')) return original(...args);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await original(...args);
+      } catch (error) {
+        const parent = (error as { parent?: { errno?: number; code?: string } }).parent;
+        const deadlock = parent?.errno === 1213 || parent?.code === 'ER_LOCK_DEADLOCK';
+        if (!deadlock || attempt >= 4) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+      }
+    }
+  };
 }
 
 /**

@@ -354,8 +354,10 @@ export class EvaluationService {
     if (!pass && !reason) throw new AppError('VALIDATION_FAILED', 'a rejection (否决投标) needs its reason');
     if (!(await this.bids(tradeId)).some((b) => b.bidId === bidId)) throw new AppError('NOT_FOUND', `bid ${bidId} is not under evaluation`);
     await this.db.transaction(async (t) => {
-      await this.models.ComplianceVote.destroy({ where: { tradeId, bidId, expertUserId: actor.userId, checkName: check }, transaction: t });
-      await this.models.ComplianceVote.create({ tradeId, bidId, expertUserId: actor.userId, checkName: check, pass, reason: reason ?? null, at: this.clock.now() }, { transaction: t });
+      // update in place or insert: a delete of a missing row takes InnoDB gap locks that deadlock with other experts' inserts
+      const earlier = await this.models.ComplianceVote.findOne({ where: { tradeId, bidId, expertUserId: actor.userId, checkName: check }, transaction: t });
+      if (earlier) await earlier.update({ pass, reason: reason ?? null, at: this.clock.now() }, { transaction: t });
+      else await this.models.ComplianceVote.create({ tradeId, bidId, expertUserId: actor.userId, checkName: check, pass, reason: reason ?? null, at: this.clock.now() }, { transaction: t });
     });
     this.changed(tradeId);
     return this.view(actor, tradeId);
@@ -401,8 +403,9 @@ export class EvaluationService {
     }
     await this.db.transaction(async (t) => {
       for (const s of scores) {
-        await this.models.EvaluationScore.destroy({ where: { tradeId, bidId: s.bidId, expertUserId: actor.userId, criterion: s.criterion }, transaction: t });
-        await this.models.EvaluationScore.create({ tradeId, bidId: s.bidId, expertUserId: actor.userId, criterion: s.criterion, value: s.value, at: this.clock.now() }, { transaction: t });
+        const earlier = await this.models.EvaluationScore.findOne({ where: { tradeId, bidId: s.bidId, expertUserId: actor.userId, criterion: s.criterion }, transaction: t });
+        if (earlier) await earlier.update({ value: s.value, at: this.clock.now() }, { transaction: t });
+        else await this.models.EvaluationScore.create({ tradeId, bidId: s.bidId, expertUserId: actor.userId, criterion: s.criterion, value: s.value, at: this.clock.now() }, { transaction: t });
       }
     });
     return this.view(actor, tradeId);
