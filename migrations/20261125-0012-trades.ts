@@ -2,15 +2,7 @@
 // documents, registrations (报名), the download register, notifications and region rule overrides.
 import { DataTypes } from 'sequelize';
 import type { MigrationContext } from '../server/db/migrator.js';
-import { createTable, idColumn, timestamp } from './_helpers.js';
-
-const ref = (model: string, allowNull = false) => ({
-  type: DataTypes.INTEGER,
-  allowNull,
-  references: { model, key: 'id' },
-  onDelete: 'RESTRICT',
-  onUpdate: 'RESTRICT',
-});
+import { createTable, idColumn, ref, timestamp } from './_helpers.js';
 
 export async function up({ queryInterface: qi }: MigrationContext): Promise<void> {
   await createTable(qi, 'trades', {

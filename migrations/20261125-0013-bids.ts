@@ -1,16 +1,9 @@
 // Sealed bids (one row per submission, history kept) and the credit restrictions they are checked against.
 import { DataTypes } from 'sequelize';
 import type { MigrationContext } from '../server/db/migrator.js';
-import { createTable, idColumn, timestamp } from './_helpers.js';
+import { createTable, idColumn, ref, timestamp } from './_helpers.js';
 
 export async function up({ queryInterface: qi }: MigrationContext): Promise<void> {
-  const ref = (model: string, allowNull = false) => ({
-    type: DataTypes.INTEGER,
-    allowNull,
-    references: { model, key: 'id' },
-    onDelete: 'RESTRICT' as const,
-    onUpdate: 'RESTRICT' as const,
-  });
   await createTable(qi, 'bids', {
     ...idColumn,
     trade_id: ref('trades'),

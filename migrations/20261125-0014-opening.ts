@@ -2,15 +2,7 @@
 // the numbered event log of the live hall, and the bidders' confirmations of the record.
 import { DataTypes } from 'sequelize';
 import type { MigrationContext } from '../server/db/migrator.js';
-import { createTable, idColumn, timestamp } from './_helpers.js';
-
-const ref = (model: string, allowNull = false) => ({
-  type: DataTypes.INTEGER,
-  allowNull,
-  references: { model, key: 'id' },
-  onDelete: 'RESTRICT' as const,
-  onUpdate: 'RESTRICT' as const,
-});
+import { createTable, idColumn, ref, timestamp } from './_helpers.js';
 
 export async function up({ queryInterface: qi }: MigrationContext): Promise<void> {
   await createTable(qi, 'opening_sessions', {

@@ -1,15 +1,7 @@
 // The expert pool's status (active / suspended), declared conflicts, and the auditable draws with their seats.
 import { DataTypes } from 'sequelize';
 import type { MigrationContext } from '../server/db/migrator.js';
-import { createTable, idColumn, timestamp } from './_helpers.js';
-
-const ref = (model: string, allowNull = false) => ({
-  type: DataTypes.INTEGER,
-  allowNull,
-  references: { model, key: 'id' },
-  onDelete: 'RESTRICT' as const,
-  onUpdate: 'RESTRICT' as const,
-});
+import { createTable, idColumn, ref, timestamp } from './_helpers.js';
 
 export async function up({ queryInterface: qi }: MigrationContext): Promise<void> {
   await qi.addColumn('expert_profiles', 'status', { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'active' });

@@ -2,15 +2,7 @@
 // scores with per-expert submission, and the report's signatures.
 import { DataTypes } from 'sequelize';
 import type { MigrationContext } from '../server/db/migrator.js';
-import { createTable, idColumn, timestamp } from './_helpers.js';
-
-const ref = (model: string, allowNull = false) => ({
-  type: DataTypes.INTEGER,
-  allowNull,
-  references: { model, key: 'id' },
-  onDelete: 'RESTRICT' as const,
-  onUpdate: 'RESTRICT' as const,
-});
+import { createTable, idColumn, ref, timestamp } from './_helpers.js';
 
 export async function up({ queryInterface: qi }: MigrationContext): Promise<void> {
   const longText = qi.sequelize.getDialect() === 'mysql' ? DataTypes.TEXT('long') : DataTypes.TEXT;

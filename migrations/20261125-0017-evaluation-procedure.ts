@@ -2,15 +2,7 @@
 // suspicions of a below-cost price and the written explanation requested from the bidder.
 import { DataTypes } from 'sequelize';
 import type { MigrationContext } from '../server/db/migrator.js';
-import { createTable, idColumn, timestamp } from './_helpers.js';
-
-const ref = (model: string, allowNull = false) => ({
-  type: DataTypes.INTEGER,
-  allowNull,
-  references: { model, key: 'id' },
-  onDelete: 'RESTRICT' as const,
-  onUpdate: 'RESTRICT' as const,
-});
+import { createTable, idColumn, ref, timestamp } from './_helpers.js';
 
 export async function up({ queryInterface: qi }: MigrationContext): Promise<void> {
   await qi.addColumn('evaluations', 'extended', { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false });

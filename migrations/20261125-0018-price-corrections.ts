@@ -1,10 +1,9 @@
 // Arithmetic corrections (算术修正) the evaluation proposes, and the bidder's confirmation or refusal.
 import { DataTypes } from 'sequelize';
 import type { MigrationContext } from '../server/db/migrator.js';
-import { createTable, idColumn, timestamp } from './_helpers.js';
+import { createTable, idColumn, ref, timestamp } from './_helpers.js';
 
 export async function up({ queryInterface: qi }: MigrationContext): Promise<void> {
-  const ref = (model: string, allowNull = false) => ({ type: DataTypes.INTEGER, allowNull, references: { model, key: 'id' }, onDelete: 'RESTRICT' as const, onUpdate: 'RESTRICT' as const });
   await createTable(qi, 'price_corrections', {
     ...idColumn,
     trade_id: ref('trades'),

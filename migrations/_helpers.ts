@@ -13,3 +13,12 @@ export const idColumn = {
 export async function createTable(qi: QueryInterface, name: string, attributes: ModelAttributes): Promise<void> {
   await qi.createTable(name, attributes, TABLE_OPTIONS);
 }
+
+/** An integer column referencing `model`.id, never cascading (rows that others point at are not deleted). */
+export const ref = (model: string, allowNull = false) => ({
+  type: DataTypes.INTEGER,
+  allowNull,
+  references: { model, key: 'id' },
+  onDelete: 'RESTRICT' as const,
+  onUpdate: 'RESTRICT' as const,
+});
