@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Logger } from './logger.js';
 
@@ -143,6 +144,21 @@ export class BlobStore {
 
   read(sha256: string): fs.ReadStream {
     return fs.createReadStream(this.pathOf(sha256));
+  }
+
+  /** Streams a blob as a download (attachment, its SHA-256 in X-Content-SHA256); resolves when the response ends. */
+  async send(res: ServerResponse, blob: { sha256: string; size: number; fileName: string; mediaType: string }): Promise<void> {
+    res.setHeader('Content-Type', blob.mediaType);
+    res.setHeader('Content-Length', String(blob.size));
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(blob.fileName)}`);
+    res.setHeader('X-Content-SHA256', blob.sha256);
+    await new Promise<void>((resolve, reject) => {
+      const stream = this.read(blob.sha256);
+      stream.on('error', reject);
+      res.on('finish', resolve);
+      res.on('close', resolve);
+      stream.pipe(res);
+    });
   }
 }
 

@@ -326,16 +326,7 @@ export class BidService {
 
   async sendEnvelope(actor: Actor, tradeId: number, bidId: number, res: Response): Promise<void> {
     const bid = await this.own(actor, tradeId, bidId);
-    res.setHeader('Content-Type', 'application/cms');
-    res.setHeader('Content-Length', String(bid.size));
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(bid.fileName)}`);
-    res.setHeader('X-Content-SHA256', bid.sha256);
-    await new Promise<void>((resolve, reject) => {
-      const stream = this.blobs.read(bid.sha256);
-      stream.on('error', reject);
-      res.on('close', resolve);
-      stream.pipe(res);
-    });
+    await this.blobs.send(res, { sha256: bid.sha256, size: Number(bid.size), fileName: bid.fileName, mediaType: 'application/cms' });
   }
 
   /** Withdraws the current bid before the deadline (where the rules table allows withdrawal). */

@@ -543,17 +543,7 @@ export class TradeService {
     } else if (!this.canManage(actor, trade) && !this.canOversee(actor, trade) && actor.role !== 'official') {
       throw new AppError('NOT_PARTICIPANT', 'tender documents are for registered bidders and the trade’s staff');
     }
-    res.setHeader('Content-Type', doc.mediaType);
-    res.setHeader('Content-Length', String(doc.size));
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(doc.fileName)}`);
-    res.setHeader('X-Content-SHA256', doc.sha256);
-    await new Promise<void>((resolve, reject) => {
-      const stream = this.blobs.read(doc.sha256);
-      stream.on('error', reject);
-      res.on('finish', resolve);
-      res.on('close', resolve);
-      stream.pipe(res);
-    });
+    await this.blobs.send(res, { sha256: doc.sha256, size: Number(doc.size), fileName: doc.fileName, mediaType: doc.mediaType });
   }
 
   // ── registration (报名) and the download register ─────────────────────────────────────────
