@@ -240,15 +240,13 @@ export class BidService {
   }
 
   /** The receipt of a recorded bid (made once, after commit; a bid whose receipt was lost in a crash gets it on retry). */
-  private async receiptFor(bid: BidRow): Promise<Buffer> {
+  private async receiptFor(bid: BidRow, content: BidReceiptView['receiptContent']): Promise<Buffer> {
     if (bid.receipt) return bid.receipt;
-    const trade = await this.trades.get(bid.tradeId);
-    const org = await this.identity.models.Organisation.findByPk(bid.organisationId);
     const platform = await this.certificates.platformSigner();
     const tsa = await this.certificates.tsaSigner();
     const chain = this.certificates.chainPem();
     const der = await makeReceipt(
-      { trade: trade.code, bidder: org!.uscc, sha256: bid.sha256, size: Number(bid.size), receivedAt: bid.receivedAt.toISOString(), seq: bid.seq },
+      content,
       {
         platformCertificatePem: platform.certificatePem,
         platformPrivateKeyPem: platform.privateKeyPem,
@@ -267,13 +265,14 @@ export class BidService {
   }
 
   private async receiptView(bid: BidRow, replayed: boolean): Promise<BidReceiptView> {
-    const receipt = await this.receiptFor(bid);
     const trade = await this.trades.get(bid.tradeId);
     const org = await this.identity.models.Organisation.findByPk(bid.organisationId);
+    const content = { trade: trade.code, bidder: org!.uscc, sha256: bid.sha256, size: Number(bid.size), receivedAt: bid.receivedAt.toISOString(), seq: bid.seq };
+    const receipt = await this.receiptFor(bid, content);
     return {
       bid: await this.view(bid, trade),
       receipt: bytesToBase64(new Uint8Array(receipt)),
-      receiptContent: { trade: trade.code, bidder: org!.uscc, sha256: bid.sha256, size: Number(bid.size), receivedAt: bid.receivedAt.toISOString(), seq: bid.seq },
+      receiptContent: content,
       replayed,
       warnings: [],
     };
