@@ -32,7 +32,12 @@ export const METHODS_BY_KIND: Record<TradeKind, readonly TradeMethod[]> = {
 /** Methods where only invited organisations may take part. */
 export const INVITATION_METHODS: readonly TradeMethod[] = ['invited_tender', 'single_source'];
 
-export const TRADE_STATES = ['draft', 'bidding', 'opening', 'opened', 'failed', 'cancelled'] as const;
+/**
+ * opened → evaluated (the report is signed) → publicity (中标候选人公示) → awarded (中标/成交通知书) →
+ * contracted (合同备案). A recheck or an accepted complaint is a hold on the trade, not a state
+ * (server/kernel/lifecycle: holds); a re-evaluation sends the trade back to opened.
+ */
+export const TRADE_STATES = ['draft', 'bidding', 'opening', 'opened', 'evaluated', 'publicity', 'awarded', 'contracted', 'failed', 'cancelled'] as const;
 export type TradeState = (typeof TRADE_STATES)[number];
 
 export const KIND_LABELS: Record<TradeKind, { zh: string; en: string; notice: string }> = {
@@ -247,7 +252,22 @@ export interface RegistrationView {
 export interface NotificationView {
   id: number;
   tradeId: number | null;
-  kind: 'trade.amended' | 'trade.deadline_moved' | 'trade.cancelled' | 'evaluation.explanation_requested';
+  kind:
+    | 'trade.amended'
+    | 'trade.deadline_moved'
+    | 'trade.cancelled'
+    | 'evaluation.explanation_requested'
+    | 'recheck.opened'
+    | 'recheck.closed'
+    | 'award.publicity_started'
+    | 'award.awarded'
+    | 'award.result'
+    | 'award.passed_on'
+    | 'award.contract_due'
+    | 'complaints.filed'
+    | 'complaints.replied'
+    | 'complaints.accepted'
+    | 'complaints.decided';
   title: string;
   body: string;
   createdAt: string;

@@ -35,6 +35,12 @@ import { ExpertService } from './modules/experts/service.js';
 import { expertRoutes } from './modules/experts/routes.js';
 import { EvaluationService } from './modules/evaluation/service.js';
 import { evaluationRoutes } from './modules/evaluation/routes.js';
+import { RecheckService } from './modules/recheck/service.js';
+import { recheckRoutes } from './modules/recheck/routes.js';
+import { AwardService } from './modules/award/service.js';
+import { awardRoutes } from './modules/award/routes.js';
+import { ComplaintService } from './modules/complaints/service.js';
+import { complaintRoutes } from './modules/complaints/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -56,6 +62,10 @@ export interface Services {
   opening: OpeningService;
   experts: ExpertService;
   evaluation: EvaluationService;
+  credit: CreditGate;
+  recheck: RecheckService;
+  award: AwardService;
+  complaints: ComplaintService;
 }
 
 export interface Tenderhall {
@@ -81,7 +91,8 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
   const blobs = new BlobStore(config.dataDir, logger);
   await blobs.start();
   const notifier = new Notifier(defineTradeModels(db), clock);
-  const trades = new TradeService(db, audit, clock, identity, certificates, rules, calendar, new CreditGate(db), blobs, notifier, logger);
+  const credit = new CreditGate(db);
+  const trades = new TradeService(db, audit, clock, identity, certificates, rules, calendar, credit, blobs, notifier, logger);
   const bids = new BidService(db, audit, clock, identity, certificates, trades, blobs);
   const scheduler = new Scheduler(dueTrades(trades), clock, logger, config.schedulerPollMs);
   trades.scheduler = scheduler;
@@ -91,7 +102,11 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
   const experts = new ExpertService(db, audit, clock, identity, trades, bids);
   const evaluation = new EvaluationService(db, audit, clock, identity, certificates, trades, opening, experts, bids, config);
   experts.onAccepted = (tradeId, userId) => evaluation.joinIfRunning(tradeId, userId);
-  const services: Services = { audit, identity, certificates, calendar, rules, blobs, trades, bids, scheduler, opening, experts, evaluation };
+  const recheck = new RecheckService(db, audit, clock, identity, certificates, trades, opening, experts, evaluation, config);
+  const award = new AwardService(db, audit, clock, identity, certificates, trades, bids, evaluation, credit, blobs, config, logger);
+  const complaints = new ComplaintService(db, audit, clock, identity, calendar, trades, bids, opening, recheck, award, blobs);
+  for (const source of [...recheck.dueSources(), ...award.dueSources(), ...complaints.dueSources()]) scheduler.add(source);
+  const services: Services = { audit, identity, certificates, calendar, rules, blobs, trades, bids, scheduler, opening, experts, evaluation, credit, recheck, award, complaints };
 
   const routes: RouteSpec[] = [
     ...identityRoutes(identity, config),
@@ -104,6 +119,9 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
     ...openingRoutes(opening),
     ...expertRoutes(experts),
     ...evaluationRoutes(evaluation),
+    ...recheckRoutes(recheck),
+    ...awardRoutes(award),
+    ...complaintRoutes(complaints, config),
   ];
 
   const app = express();

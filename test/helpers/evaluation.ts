@@ -145,3 +145,16 @@ export async function signReport(app: TestApp, run: EvaluationRun, sha256: strin
 }
 
 export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * `evaluatedTrade` taken on: the chair writes the report and every member signs it, so the
+ * evaluation is final and the trade has moved to `evaluated` (ready for recheck / publicity).
+ */
+export async function signedEvaluation(app: TestApp, args: Parameters<typeof evaluatedTrade>[1]): Promise<EvaluationRun> {
+  const run = await evaluatedTrade(app, args);
+  const reported = await app.http.post(`/api/trades/${run.trade.id}/evaluation/report`).set(bearer(run.experts[0]!.token)).send({});
+  expect(reported.status, reported.text).to.equal(200);
+  const view = await signReport(app, run, (reported.body as EvaluationView).reportSha256!);
+  expect(view.state).to.equal('final');
+  return { ...run, view };
+}

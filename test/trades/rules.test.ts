@@ -11,6 +11,9 @@ import { closeBidding, startOpening, submitShare } from '../helpers/opening.js';
 import { addExperts } from '../helpers/experts.js';
 import { evaluatedTrade } from '../helpers/evaluation.js';
 import { unlockBid } from '../../crypto/sealed-bid.js';
+import { recheckRuleCases } from '../recheck/rule-cases.js';
+import { awardRuleCases } from '../award/rule-cases.js';
+import { complaintsRuleCases } from '../complaints/rule-cases.js';
 
 /**
  * One test per row of the rules table (server/kernel/rules/table.ts), each proving the row is
@@ -96,6 +99,10 @@ describe('rules table: one test per row', function () {
   const violated = (res: { status: number; body: { code?: string; rule?: string } }, rule: string) => expect([res.status, res.body.code, res.body.rule]).to.deep.equal([422, 'COMMITTEE_RULES_VIOLATED', rule]);
 
   const CASES: Record<RuleId, () => Promise<void>> = {
+    // the recheck, award and complaints modules keep their rows' cases next to their own tests
+    ...recheckRuleCases(() => app),
+    ...awardRuleCases(() => app),
+    ...complaintsRuleCases(() => app),
     // 20 days from 2026-11-25 → 2026-12-15 (a Tuesday)
     'deadline.min_period.tender': async () => {
       await deadlineRule('construction', 'open_tender', 'deadline.min_period.tender', '2026-12-14', '2026-12-15');

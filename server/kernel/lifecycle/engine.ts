@@ -60,12 +60,28 @@ export interface LifecycleStore<S> {
   transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T>;
 }
 
-export interface FireOptions {
+export interface FireOptions<S> {
   reason?: string | null;
+  /** The calling module's own writes, inside the firing transaction after the declared effects (e.g. the publicity row with its dates). */
+  effect?: (t: Transaction, subject: S) => Promise<void>;
+}
+
+/**
+ * A hold: another module's open matter (a recheck, an accepted complaint) that stops some or all
+ * transitions of a subject until it closes. Checked before anything else, so the refusal names the
+ * hold (its own code), not a state.
+ */
+export interface HoldSpec<S> {
+  name: string;
+  /** The transitions it stops: a list of names, or 'all'. */
+  stops: readonly string[] | 'all';
+  /** Throws the hold's AppError when the subject is held. */
+  check(subject: S, transition: string): Promise<void>;
 }
 
 export class LifecycleEngine<S, C> {
   private readonly tables = new Map<string, MethodTable<S, C>>();
+  private readonly holds: HoldSpec<S>[] = [];
 
   constructor(
     private readonly store: LifecycleStore<S>,
@@ -89,6 +105,16 @@ export class LifecycleEngine<S, C> {
     return table;
   }
 
+  /** Registers another module's hold (wired in app.ts). */
+  addHold(hold: HoldSpec<S>): void {
+    this.holds.push(hold);
+  }
+
+  /** Throws the first hold that stops this transition of this subject now. */
+  async assertNotHeld(subject: S, name: string): Promise<void> {
+    for (const hold of this.holds) if (hold.stops === 'all' || hold.stops.includes(name)) await hold.check(subject, name);
+  }
+
   /** Transitions an actor may fire by hand on this subject now (for the client's buttons). */
   available(subject: S, role: Role | null): string[] {
     const state = this.store.stateOf(subject);
@@ -108,15 +134,16 @@ export class LifecycleEngine<S, C> {
   }
 
   /**
-   * Fires a transition. Throws TRANSITION_UNKNOWN, TRADE_WRONG_STATE, TRANSITION_FORBIDDEN or a
-   * guard's code. Answers the subject after the change.
+   * Fires a transition. Throws TRANSITION_UNKNOWN, TRANSITION_FORBIDDEN, a hold's code,
+   * TRADE_WRONG_STATE or a guard's code. Answers the subject after the change.
    */
-  async fire(id: number, name: string, actor: Actor | SystemActor, ctx: C, options: FireOptions = {}): Promise<S> {
+  async fire(id: number, name: string, actor: Actor | SystemActor, ctx: C, options: FireOptions<S> = {}): Promise<S> {
     const subject = await this.store.load(id);
     if (!subject) throw new AppError('NOT_FOUND', `no trade ${id}`);
     const transition = this.table(this.store.methodOf(subject)).transitions.find((tr) => tr.name === name);
     if (!transition) throw new AppError('TRANSITION_UNKNOWN', `method ${this.store.methodOf(subject)} has no transition ${name}`);
     this.checkActor(transition, actor);
+    await this.assertNotHeld(subject, name);
     const from = this.store.stateOf(subject);
     if (!transition.from.includes(from)) {
       throw new AppError('TRADE_WRONG_STATE', `${name} needs state ${transition.from.join(' or ')}, the trade is ${from}`, { extra: { state: from } });
@@ -138,6 +165,7 @@ export class LifecycleEngine<S, C> {
       const reason = options.reason ?? null;
       await this.store.record(t, locked, { name, from, to: transition.to, actor: actorLabel(actor) ?? 'unknown', reason, at });
       for (const effect of transition.effects) await effect.apply(locked, ctx, t, prepared);
+      if (options.effect) await options.effect(t, locked);
       await this.store.audit(t, locked, actor, { name, from, to: transition.to, reason });
       return (await this.store.load(id, t))!;
     });

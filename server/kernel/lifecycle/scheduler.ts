@@ -78,7 +78,7 @@ export class Scheduler {
         await source.fire(item.id, item.name);
         result.fired.push(item);
       } catch (error) {
-        if (error instanceof AppError && (error.code === 'TRADE_WRONG_STATE' || error.code === 'NOT_FOUND')) {
+        if (error instanceof AppError && (error.code === 'TRADE_WRONG_STATE' || error.code === 'NOT_FOUND' || error.code === 'TRADE_SUSPENDED')) {
           result.skipped.push({ ...item, code: error.code });
         } else {
           this.logger.error({ err: error, trade: item.id, transition: item.name }, 'scheduler.fire_failed');

@@ -8,7 +8,7 @@ import { AppError } from '../../kernel/errors.js';
  * the credit_restrictions table, which the credit module (a later issue) fills from local penalties
  * and from other regions' signed feeds; the callers do not change when it does.
  */
-export type CreditAction = 'register' | 'bid' | 'expert';
+export type CreditAction = 'register' | 'bid' | 'award' | 'expert';
 
 export interface ActiveRestriction {
   id: number;
@@ -19,7 +19,7 @@ export interface ActiveRestriction {
   endsAt: Date | null;
 }
 
-const SCOPES: Record<CreditAction, string[]> = { register: ['bidding', 'all'], bid: ['bidding', 'all'], expert: ['expert_pool', 'all'] };
+const SCOPES: Record<CreditAction, string[]> = { register: ['bidding', 'all'], bid: ['bidding', 'all'], award: ['bidding', 'all'], expert: ['expert_pool', 'all'] };
 
 export class CreditGate {
   constructor(private readonly db: Db) {}

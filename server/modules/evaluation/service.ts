@@ -217,6 +217,8 @@ const LABELS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
  */
 export class EvaluationService {
   readonly models: EvaluationModels;
+  /** The recheck module listens here: the automatic recheck runs on every signed report. */
+  onFinal: ((tradeId: number) => Promise<void>) | null = null;
   /** The live room listens here (socket.ts); called after every change. */
   onChange: ((tradeId: number) => void) | null = null;
   private changed(tradeId: number): void {
@@ -506,12 +508,16 @@ export class EvaluationService {
       }
       signature = Buffer.from(der);
     }
-    await this.db.transaction(async (t) => {
+    const final = await this.db.transaction(async (t) => {
       await member.update({ signature, refusedReason: 'refuse' in input ? input.refuse : null, signedAt: this.clock.now() }, { transaction: t });
       await this.audit.append(t, { actor, action: signature ? 'evaluation.signed' : 'evaluation.signature_refused', subject: `trade:${tradeId}`, payload: { sha256: evaluation.reportSha256, reason: 'refuse' in input ? input.refuse : null } });
       const open = await this.models.EvaluationMember.count({ where: { tradeId, signedAt: null }, transaction: t });
       if (open === 0) await evaluation.update({ state: 'final', finalisedAt: this.clock.now() }, { transaction: t });
+      return open === 0;
     });
+    // the signed report concludes the evaluation: the trade moves on to recheck / publicity
+    if (final) await this.trades.fire({ kind: 'system', name: 'evaluation' }, tradeId, 'conclude_evaluation');
+    if (final) await this.onFinal?.(tradeId);
     this.changed(tradeId);
     return this.view(actor, tradeId);
   }

@@ -150,9 +150,31 @@ const cancel: TransitionSpec<TradeRow, TradeContext> = {
 const recordOpening: TransitionSpec<TradeRow, TradeContext> = { name: 'record_opening', from: ['opening'], to: 'opened', by: 'system', guards: [], effects: [] };
 const failOpening: TransitionSpec<TradeRow, TradeContext> = { name: 'fail', from: ['opening'], to: 'failed', by: 'system', guards: [], effects: [] };
 
+// ── after the opening: evaluation → (recheck) → publicity → award → contract ──────────────────
+
+const STAFF = ['center_staff', 'agent', 'admin'] as const;
+
+/** The evaluation module fires it when every member has signed (or refused with reasons) the report. */
+const concludeEvaluation: TransitionSpec<TradeRow, TradeContext> = { name: 'conclude_evaluation', from: ['opened'], to: 'evaluated', by: 'system', guards: [], effects: [] };
+/** A recheck that orders re-evaluation by a new committee (or a complaint decision) sends the trade back to the opened record. */
+const reevaluate: TransitionSpec<TradeRow, TradeContext> = { name: 'reevaluate', from: ['evaluated', 'publicity'], to: 'opened', by: 'system', guards: [], effects: [] };
+/** Candidate publicity (中标候选人公示 / 结果公告); the award module writes the publicity with its dates. Held while a recheck is open. */
+const startPublicity: TransitionSpec<TradeRow, TradeContext> = { name: 'start_publicity', from: ['evaluated'], to: 'publicity', by: STAFF, guards: [], effects: [] };
+/** A recheck that corrected the ranking during publicity withdraws it; publicity starts again with the corrected candidates. */
+const withdrawPublicity: TransitionSpec<TradeRow, TradeContext> = { name: 'withdraw_publicity', from: ['publicity'], to: 'evaluated', by: 'system', guards: [], effects: [] };
+/** The award (定标): publicity ended, objections answered, no recheck open; the award module issues the notices. */
+const award: TransitionSpec<TradeRow, TradeContext> = { name: 'award', from: ['publicity'], to: 'awarded', by: STAFF, guards: [], effects: [] };
+/** The contract record (合同备案): signing date, amount, parties, the document's hash. */
+const recordContract: TransitionSpec<TradeRow, TradeContext> = { name: 'record_contract', from: ['awarded'], to: 'contracted', by: STAFF, guards: [], effects: [] };
+/** No candidate is left to take the award (all declined or disqualified): the trade fails and may be tendered again. */
+const failAward: TransitionSpec<TradeRow, TradeContext> = { name: 'fail_award', from: ['evaluated', 'publicity', 'awarded'], to: 'failed', by: 'system', guards: [], effects: [] };
+
+/** Transitions a recheck holds (publicity and award wait for it to close). */
+export const HELD_BY_RECHECK = ['start_publicity', 'award', 'record_contract'] as const;
+
 export const METHOD_TABLES: MethodTable<TradeRow, TradeContext>[] = TRADE_METHODS.map((method) => ({
   method,
   states: TRADE_STATES,
   initial: 'draft',
-  transitions: [publish(method), closeBidding, cancel, recordOpening, failOpening],
+  transitions: [publish(method), closeBidding, cancel, recordOpening, failOpening, concludeEvaluation, reevaluate, startPublicity, withdrawPublicity, award, recordContract, failAward],
 }));

@@ -313,9 +313,10 @@ export class TradeService {
     return draft;
   }
 
-  async fire(actor: Actor | SystemActor, id: number, transition: string, reason?: string): Promise<TradeRow> {
+  /** Fires a lifecycle transition; `effect` is the calling module's own writes inside the same transaction. */
+  async fire(actor: Actor | SystemActor, id: number, transition: string, reason?: string, effect?: (t: Transaction, trade: TradeRow) => Promise<void>): Promise<TradeRow> {
     if (actor.kind === 'user') this.assertManage(actor, await this.get(id));
-    return this.engine.fire(id, transition, actor, this.context(), { reason: reason ?? null });
+    return this.engine.fire(id, transition, actor, this.context(), { reason: reason ?? null, effect });
   }
 
   // ── rules on the calendar ───────────────────────────────────────────────────────────────────
@@ -617,7 +618,7 @@ export class TradeService {
   // ── notifications ───────────────────────────────────────────────────────────────────────────
 
   /** Every user of an organisation that registered, downloaded or bid gets a notification (written in `t`). */
-  async notifyParticipants(t: Transaction, trade: TradeRow, kind: NotificationView['kind'], facts: Record<string, string> = {}): Promise<void> {
+  async notifyParticipants(t: Transaction, trade: TradeRow, kind: NotificationView['kind'], facts: Record<string, string> = {}, texts?: { title: string; body: string }): Promise<void> {
     const orgIds = new Set<number>();
     for (const r of await this.models.TradeRegistration.findAll({ where: { tradeId: trade.id }, transaction: t })) orgIds.add(r.organisationId);
     for (const d of await this.models.DocumentDownload.findAll({ where: { tradeId: trade.id }, transaction: t })) orgIds.add(d.organisationId);
@@ -625,8 +626,8 @@ export class TradeService {
     for (const b of bidders[0]) orgIds.add(Number(b.organisation_id));
     if (!orgIds.size) return;
     const users = await this.identity.models.User.findAll({ where: { organisationId: [...orgIds], status: 'active' }, transaction: t });
-    const texts = notificationText(kind, trade, facts);
-    await this.notifier.queue(t, trade.id, users.map((u) => u.id), kind, texts.title, texts.body);
+    const { title, body } = texts ?? notificationText(kind, trade, facts);
+    await this.notifier.queue(t, trade.id, users.map((u) => u.id), kind, title, body);
   }
 
   flushNotifications(tradeId: number): Promise<void> {
@@ -653,5 +654,8 @@ export function notificationText(kind: NotificationView['kind'], trade: TradeRow
         title: `【澄清说明】${trade.title}：请对投标报价作出书面说明`,
         body: `评标委员会认为贵公司在交易 ${trade.code} 中的报价可能低于成本，请于 ${facts.deadline ?? ''} 前在线提交书面说明及证明材料。 / The committee asks for a written explanation of your price by ${facts.deadline ?? ''}.`,
       };
+    default:
+      // the recheck, award and complaints modules write their own texts (notifyParticipants `texts`, or Notifier.queue)
+      throw new Error(`no standard text for notification ${kind}`);
   }
 }
