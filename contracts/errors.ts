@@ -100,6 +100,16 @@ export const ERROR_CODES = {
   DRAW_POOL_TOO_SMALL: { status: 422, title: 'The pool has too few eligible experts for this draw' },
   DRAW_WRONG_STATE: { status: 409, title: 'The draw is not at a step that allows this' },
   NOT_YOUR_ASSIGNMENT: { status: 404, title: 'No such invitation of yours' },
+  // recheck
+  RECHECK_WRONG_STATE: { status: 409, title: 'The recheck is not at a step that allows this' },
+  RECHECK_OUTCOME_NOT_ALLOWED: { status: 422, title: 'The recheck’s grounds (or its findings) do not allow this outcome' },
+  // complaints
+  COMPLAINT_TOO_EARLY: { status: 409, title: 'The objection or challenge this complaint follows is still within its reply period' },
+  // award
+  CANDIDATE_NOT_ELIGIBLE: { status: 409, title: 'This candidate is already out (declined or disqualified)' },
+  CONTRACT_NOT_PDF: { status: 400, title: 'The signed contract must be a PDF document' },
+  CONTRACT_PARTIES_MISMATCH: { status: 422, title: 'The contract parties are not the tenderee (purchaser) and the winner' },
+  CONTRACT_DATE_INVALID: { status: 422, title: 'The signing date lies before the award notice or in the future' },
   // infrastructure
   DB_UNAVAILABLE: { status: 503, title: 'Database unreachable' },
   INTERNAL: { status: 500, title: 'Internal error' },

@@ -99,6 +99,10 @@ export interface EvaluationView {
   explanations: ExplanationView[];
   /** Arithmetic corrections proposed to bidders (算术修正) and their answers. */
   corrections: CorrectionView[];
+  /** The recheck whose correction the result carries (the result shown is the corrected one), or null. */
+  correctedByRecheck: number | null;
+  /** 1 for the first committee; n + 1 after n rounds were voided by rechecks ordering re-evaluation. */
+  round: number;
 }
 
 export interface ExplanationView {

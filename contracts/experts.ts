@@ -15,11 +15,17 @@ export const ConflictRequest = z.strictObject({
   reason: z.string().trim().min(1).max(500),
 });
 
+/** What a draw is for: the evaluation committee, or an independent recheck panel (复审). */
+export const DRAW_PURPOSES = ['evaluation', 'recheck'] as const;
+export type DrawPurpose = (typeof DRAW_PURPOSES)[number];
+
 export const DrawCommitRequest = z.strictObject({
   /** Pool seats per specialty, e.g. [{specialty: 'building', count: 3}, {specialty: 'cost', count: 1}]. */
   seats: z.array(z.strictObject({ specialty: SpecialtyCode, count: z.number().int().min(1).max(25) })).min(1).max(10),
   /** The tenderee's representatives on the committee (users named by the tenderee), counted in its size. */
   tendereeRepresentatives: z.number().int().min(0).max(5).default(0),
+  /** 'evaluation' (default) or 'recheck': a panel for an open recheck, leaving out every member of the trade's committees. */
+  purpose: z.enum(DRAW_PURPOSES).optional(),
 });
 
 export const DrawParams = z.strictObject({ id: Id, drawId: Id });
@@ -52,6 +58,7 @@ export interface DrawView {
   id: number;
   tradeId: number;
   state: 'committed' | 'drawn';
+  purpose: DrawPurpose;
   /** SHA-256 (hex) of the seed, published before the draw. */
   seedCommitment: string;
   /** The seed (hex), revealed after the draw. */

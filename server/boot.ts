@@ -13,6 +13,7 @@ import { OPENING_NAMESPACE } from '../contracts/opening.js';
 import { openingSocket } from './modules/opening/socket.js';
 import { EVALUATION_NAMESPACE } from '../contracts/evaluation.js';
 import { evaluationSocket } from './modules/evaluation/socket.js';
+import { recheckRoom } from './modules/recheck/socket.js';
 import type { Server as SocketServer } from 'socket.io';
 
 export interface Running extends Tenderhall {
@@ -46,7 +47,8 @@ export async function boot(config: Config, logger: Logger, clock: Clock = system
   const io = createSocketServer(server);
   built.services.trades.notifier.attach(authenticatedNamespace(io, NOTIFICATIONS_NAMESPACE, built.services.identity.sessions));
   openingSocket(authenticatedNamespace(io, OPENING_NAMESPACE, built.services.identity.sessions), built.services.opening, clock);
-  evaluationSocket(authenticatedNamespace(io, EVALUATION_NAMESPACE, built.services.identity.sessions), built.services.evaluation);
+  // the recheck's room lives in the evaluation namespace (join with {recheckId})
+  evaluationSocket(authenticatedNamespace(io, EVALUATION_NAMESPACE, built.services.identity.sessions), built.services.evaluation, [recheckRoom(built.services.recheck)]);
   // Deadlines that passed while the server was down fire now; then the scheduler keeps watch.
   built.services.scheduler.start();
   const address = server.address() as AddressInfo;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes } from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Transaction } from 'sequelize';
 import { canonicalJson } from '../../../crypto/canonical-json.js';
 import { nodeProvider } from '../../../crypto/node/provider.js';
 import { base64ToBytes } from '../../../crypto/pkijs-support.js';
@@ -35,6 +35,10 @@ export function defineEvaluationModels(db: Db) {
     declare reportSha256: string | null;
     declare finalisedAt: Date | null;
     declare extended: CreationOptional<boolean>;
+    /** The recheck whose correction this result carries (null: the committee's own result). */
+    declare correctedByRecheck: CreationOptional<number | null>;
+    /** When the recheck module's automatic check ran on the final report. */
+    declare automaticCheckedAt: CreationOptional<Date | null>;
   }
   Evaluation.init(
     {
@@ -48,6 +52,8 @@ export function defineEvaluationModels(db: Db) {
       reportSha256: { type: DataTypes.STRING(64), allowNull: true },
       finalisedAt: { type: DataTypes.DATE(3), allowNull: true },
       extended: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      correctedByRecheck: { type: DataTypes.INTEGER, allowNull: true, defaultValue: null },
+      automaticCheckedAt: { type: DataTypes.DATE(3), allowNull: true, defaultValue: null },
     },
     { sequelize: db, tableName: 'evaluations', modelName: 'Evaluation' },
   );
@@ -204,8 +210,35 @@ export function defineEvaluationModels(db: Db) {
     },
     { sequelize: db, tableName: 'price_corrections', modelName: 'PriceCorrection' },
   );
-  return { Evaluation, EvaluationMember, ComplianceVote, EvaluationScore, TimeRequest, Suspicion, Explanation, PriceCorrection };
+  /** An earlier evaluation round voided by a recheck that ordered re-evaluation: its members and a snapshot of everything it did. */
+  class EvaluationRound extends Model<InferAttributes<EvaluationRound>, InferCreationAttributes<EvaluationRound>> {
+    declare id: CreationOptional<number>;
+    declare tradeId: number;
+    declare round: number;
+    declare recheckId: number | null;
+    declare drawId: number | null;
+    declare members: string;
+    declare snapshot: string;
+    declare archivedAt: Date;
+  }
+  EvaluationRound.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      tradeId: { type: DataTypes.INTEGER, allowNull: false },
+      round: { type: DataTypes.INTEGER, allowNull: false },
+      recheckId: { type: DataTypes.INTEGER, allowNull: true },
+      drawId: { type: DataTypes.INTEGER, allowNull: true },
+      members: { type: DataTypes.TEXT, allowNull: false },
+      snapshot: { type: DataTypes.TEXT, allowNull: false },
+      archivedAt: { type: DataTypes.DATE(3), allowNull: false },
+    },
+    { sequelize: db, tableName: 'evaluation_rounds', modelName: 'EvaluationRound' },
+  );
+  return { Evaluation, EvaluationMember, ComplianceVote, EvaluationScore, TimeRequest, Suspicion, Explanation, PriceCorrection, EvaluationRound };
 }
+
+/** Everything the arithmetic of compute.ts takes, read from the raw records. */
+export type EvaluationInputs = Parameters<typeof evaluate>[0] & { template: Template };
 type EvaluationModels = ReturnType<typeof defineEvaluationModels>;
 
 const LABELS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -245,14 +278,14 @@ export class EvaluationService {
     return TEMPLATES[id] ?? TEMPLATES[defaultTemplate(trade.kind)]!;
   }
 
-  private async members(tradeId: number): Promise<Member[]> {
-    const rows = await this.models.EvaluationMember.findAll({ where: { tradeId }, order: [['userId', 'ASC']] });
-    const users = await this.identity.models.User.findAll({ where: { id: rows.map((r) => r.userId) } });
+  private async members(tradeId: number, t?: Transaction): Promise<Member[]> {
+    const rows = await this.models.EvaluationMember.findAll({ where: { tradeId }, order: [['userId', 'ASC']], transaction: t });
+    const users = await this.identity.models.User.findAll({ where: { id: rows.map((r) => r.userId) }, transaction: t });
     return rows.map((r) => ({ userId: r.userId, name: users.find((u) => u.id === r.userId)?.displayName ?? String(r.userId) }));
   }
 
   /** The opened bids (from the opening record), labelled A, B, C… in opening order. */
-  private async bids(tradeId: number): Promise<BidInput[]> {
+  async bids(tradeId: number): Promise<BidInput[]> {
     const corrections = await this.models.PriceCorrection.findAll({ where: { tradeId } });
     const results = await this.opening.models.OpeningResult.findAll({ where: { tradeId, outcome: 'opened' }, order: [['ord', 'ASC']] });
     const bids = await this.bidService.models.Bid.findAll({ where: { id: results.map((r) => r.bidId) } });
@@ -295,9 +328,12 @@ export class EvaluationService {
     const trade = await this.trades.get(tradeId);
     if (!this.trades.canManage(actor, trade) || actor.role === 'agent') throw new AppError('NOT_PARTICIPANT', 'the trading center opens the evaluation');
     if (trade.state !== 'opened') throw new AppError('TRADE_WRONG_STATE', `the evaluation follows the published opening record (the trade is ${trade.state})`);
-    const draws = await this.experts.models.ExpertDraw.findAll({ where: { tradeId, state: 'drawn' }, order: [['id', 'DESC']], limit: 1 });
+    const draws = await this.experts.models.ExpertDraw.findAll({ where: { tradeId, state: 'drawn', purpose: 'evaluation' }, order: [['id', 'DESC']], limit: 1 });
     const draw = draws[0];
     if (!draw) throw new AppError('CONFLICT', 'draw the committee first');
+    // after a recheck ordered re-evaluation, only a committee drawn since then may evaluate
+    const lastRound = await this.models.EvaluationRound.findOne({ where: { tradeId }, order: [['round', 'DESC']] });
+    if (lastRound && (lastRound.drawId === null || draw.id <= lastRound.drawId)) throw new AppError('CONFLICT', `the committee of round ${lastRound.round} was voided by recheck ${lastRound.recheckId}: draw a new committee first`, { extra: { round: lastRound.round } });
     const seats = await this.experts.models.ExpertAssignment.findAll({ where: { drawId: draw.id } });
     const requested = (JSON.parse(draw.request) as { seats: { count: number }[] }).seats.reduce((n, s) => n + s.count, 0);
     const accepted = seats.filter((s) => s.status === 'accepted');
@@ -313,6 +349,8 @@ export class EvaluationService {
             const json = JSON.parse(result.bidJson ?? '{}') as Parameters<typeof arithmeticCorrection>[0];
             const correction = arithmeticCorrection({ ...json, priceFen: result.priceFen ?? 0 });
             if (!correction) continue;
+            // a bidder's answer to the correction binds it; a new committee (re-evaluation) does not ask again
+            if (await this.models.PriceCorrection.findOne({ where: { bidId: result.bidId }, transaction: t })) continue;
             await this.models.PriceCorrection.create({ tradeId, bidId: result.bidId, originalFen: correction.originalFen, correctedFen: correction.correctedFen, steps: JSON.stringify(correction.steps), status: 'pending', proposedAt: this.clock.now(), answeredAt: null, answeredBy: null }, { transaction: t });
             await this.audit.append(t, { actor: { kind: 'system', name: 'evaluation' }, action: 'evaluation.correction_proposed', subject: `trade:${trade.code}`, payload: { bid: result.bidId, ...correction } });
           }
@@ -422,8 +460,25 @@ export class EvaluationService {
     return evaluate({ template, members, bids, votes, scores: [], dropExtremes: false }).compliance.filter((c) => c.compliant).map((c) => c.bidId);
   }
 
-  private async votes(tradeId: number) {
-    return (await this.models.ComplianceVote.findAll({ where: { tradeId } })).map((v) => ({ bidId: v.bidId, expert: v.expertUserId, check: v.checkName, pass: Boolean(v.pass), reason: v.reason }));
+  private async votes(tradeId: number, t?: Transaction) {
+    return (await this.models.ComplianceVote.findAll({ where: { tradeId }, order: [['id', 'ASC']], transaction: t })).map((v) => ({ bidId: v.bidId, expert: v.expertUserId, check: v.checkName, pass: Boolean(v.pass), reason: v.reason }));
+  }
+
+  /** The raw inputs of the arithmetic (members, opened bids, votes, scores) and the rules in force: what compute and the recheck recompute from. */
+  async inputs(tradeId: number, t?: Transaction): Promise<EvaluationInputs> {
+    const trade = await this.trades.get(tradeId, t);
+    const evaluation = (await this.models.Evaluation.findByPk(tradeId, { transaction: t }))!;
+    const drop = await this.trades.rules.forTrade('evaluation.drop_extremes', trade);
+    const sameBrand = await this.trades.rules.forTrade('evaluation.same_brand_one_bidder', trade);
+    return {
+      sameBrandAsOne: sameBrand?.value === 1,
+      template: TEMPLATES[evaluation.templateId]!,
+      members: await this.members(tradeId, t),
+      bids: await this.bids(tradeId),
+      votes: await this.votes(tradeId, t),
+      scores: (await this.models.EvaluationScore.findAll({ where: { tradeId }, order: [['id', 'ASC']], transaction: t })).map((s) => ({ bidId: s.bidId, expert: s.expertUserId, criterion: s.criterion, value: Number(s.value) })),
+      dropExtremes: drop?.value === 1,
+    };
   }
 
   async submitScores(actor: Actor, tradeId: number): Promise<EvaluationView> {
@@ -448,17 +503,7 @@ export class EvaluationService {
   async compute(tradeId: number): Promise<EvaluationResult> {
     const trade = await this.trades.get(tradeId);
     const evaluation = await this.get(tradeId);
-    const drop = await this.trades.rules.forTrade('evaluation.drop_extremes', trade);
-    const sameBrand = await this.trades.rules.forTrade('evaluation.same_brand_one_bidder', trade);
-    const result = evaluate({
-      sameBrandAsOne: sameBrand?.value === 1,
-      template: TEMPLATES[evaluation.templateId]!,
-      members: await this.members(tradeId),
-      bids: await this.bids(tradeId),
-      votes: await this.votes(tradeId),
-      scores: (await this.models.EvaluationScore.findAll({ where: { tradeId } })).map((s) => ({ bidId: s.bidId, expert: s.expertUserId, criterion: s.criterion, value: Number(s.value) })),
-      dropExtremes: drop?.value === 1,
-    });
+    const result = evaluate(await this.inputs(tradeId));
     await this.db.transaction(async (t) => {
       await evaluation.update({ state: 'computed', result: JSON.stringify(result) }, { transaction: t });
       await this.audit.append(t, { actor: { kind: 'system', name: 'evaluation' }, action: 'evaluation.computed', subject: `trade:${trade.code}`, payload: { ranking: result.ranked.map((r) => ({ bid: r.bidId, total: r.total, rank: r.rank })), rejected: result.rejected.map((r) => r.bidId) } });
@@ -723,7 +768,103 @@ export class EvaluationService {
       moreTimeRequests: await this.models.TimeRequest.count({ where: { tradeId } }),
       explanations: (await this.models.Explanation.findAll({ where: { tradeId }, order: [['id', 'ASC']] })).map(explanationView),
       corrections: (await this.models.PriceCorrection.findAll({ where: { tradeId }, order: [['id', 'ASC']] })).map(correctionView),
+      correctedByRecheck: evaluation.correctedByRecheck ?? null,
+      round: (await this.models.EvaluationRound.count({ where: { tradeId } })) + 1,
     };
+  }
+
+  // ── what a recheck does to the evaluation ───────────────────────────────────────────────────
+
+  /**
+   * A recheck's corrections take effect (inside the recheck's closing transaction): each raw score is
+   * set to its corrected value and each missing rejection reason is written; the result is recomputed
+   * from the raw inputs and stored, naming the recheck. Answers the old and new values.
+   */
+  async applyCorrections(
+    t: Transaction,
+    tradeId: number,
+    recheckId: number,
+    corrections: ({ kind: 'score'; bidId: number; expertUserId: number; criterion: string; value: number; reason: string } | { kind: 'rejection_reason'; bidId: number; expertUserId: number; check: ComplianceCheck; text: string; reason: string })[],
+  ): Promise<{ before: EvaluationResult; after: EvaluationResult; applied: { kind: string; bidId: number; expertUserId: number; criterion?: string; check?: string; from: number | string | null; to: number | string; reason: string }[] }> {
+    const evaluation = (await this.models.Evaluation.findByPk(tradeId, lockFor(t)))!;
+    const template = TEMPLATES[evaluation.templateId]!;
+    const before = JSON.parse(evaluation.result!) as EvaluationResult;
+    const applied: { kind: string; bidId: number; expertUserId: number; criterion?: string; check?: string; from: number | string | null; to: number | string; reason: string }[] = [];
+    const now = this.clock.now();
+    for (const c of corrections) {
+      if (c.kind === 'score') {
+        const criterion = template.criteria.find((x) => x.id === c.criterion && x.kind === 'judged');
+        if (!criterion || c.value < 0 || c.value > criterion.max) throw new AppError('VALIDATION_FAILED', `${c.criterion} is scored 0–${criterion?.max ?? '?'}`);
+        const row = await this.models.EvaluationScore.findOne({ where: { tradeId, bidId: c.bidId, expertUserId: c.expertUserId, criterion: c.criterion }, transaction: t });
+        const from = row ? Number(row.value) : null;
+        if (row) await row.update({ value: c.value, at: now }, { transaction: t });
+        else await this.models.EvaluationScore.create({ tradeId, bidId: c.bidId, expertUserId: c.expertUserId, criterion: c.criterion, value: c.value, at: now }, { transaction: t });
+        applied.push({ kind: 'score', bidId: c.bidId, expertUserId: c.expertUserId, criterion: c.criterion, from, to: c.value, reason: c.reason });
+      } else {
+        const vote = await this.models.ComplianceVote.findOne({ where: { tradeId, bidId: c.bidId, expertUserId: c.expertUserId, checkName: c.check, pass: false }, transaction: t });
+        if (!vote) throw new AppError('NOT_FOUND', `expert ${c.expertUserId} cast no rejection on ${c.check} of bid ${c.bidId}`);
+        const from = vote.reason;
+        await vote.update({ reason: c.text }, { transaction: t });
+        applied.push({ kind: 'rejection_reason', bidId: c.bidId, expertUserId: c.expertUserId, check: c.check, from, to: c.text, reason: c.reason });
+      }
+    }
+    const after = evaluate(await this.inputs(tradeId, t));
+    await evaluation.update({ result: JSON.stringify(after), correctedByRecheck: recheckId }, { transaction: t });
+    const trade = await this.trades.get(tradeId, t);
+    await this.audit.append(t, {
+      actor: { kind: 'system', name: 'recheck' },
+      action: 'evaluation.corrected',
+      subject: `trade:${trade.code}`,
+      payload: { recheck: recheckId, changes: applied, rankingBefore: before.ranked.map((r) => ({ bid: r.bidId, total: r.total, rank: r.rank })), rankingAfter: after.ranked.map((r) => ({ bid: r.bidId, total: r.total, rank: r.rank })), candidates: after.candidates.map((c) => c.bidId) },
+    });
+    this.changed(tradeId);
+    return { before, after, applied };
+  }
+
+  /**
+   * A recheck ordered re-evaluation by a new committee (实施条例 arts 70, 81): the round is archived
+   * (members, votes, scores, result, report, signatures as a snapshot) and its rows removed, so a new
+   * committee — drawn without any earlier member — can start. Inside the recheck's transaction.
+   */
+  async archiveRound(t: Transaction, tradeId: number, recheckId: number): Promise<{ round: number; members: number[] }> {
+    const evaluation = (await this.models.Evaluation.findByPk(tradeId, lockFor(t)))!;
+    const trade = await this.trades.get(tradeId, t);
+    const members = await this.models.EvaluationMember.findAll({ where: { tradeId }, order: [['userId', 'ASC']], transaction: t });
+    const names = await this.members(tradeId, t);
+    const draws = await this.experts.models.ExpertDraw.findAll({ where: { tradeId, state: 'drawn', purpose: 'evaluation' }, order: [['id', 'DESC']], limit: 1, transaction: t });
+    const round = (await this.models.EvaluationRound.count({ where: { tradeId }, transaction: t })) + 1;
+    const snapshot = {
+      round,
+      templateId: evaluation.templateId,
+      state: evaluation.state,
+      chair: evaluation.chairUserId,
+      startedAt: evaluation.startedAt.toISOString(),
+      finalisedAt: evaluation.finalisedAt?.toISOString() ?? null,
+      members: members.map((m) => ({ userId: m.userId, name: names.find((n) => n.userId === m.userId)?.name ?? String(m.userId), submittedAt: m.submittedAt?.toISOString() ?? null, signature: m.signature ? Buffer.from(m.signature).toString('base64') : null, refusedReason: m.refusedReason, signedAt: m.signedAt?.toISOString() ?? null })),
+      votes: await this.votes(tradeId, t),
+      scores: (await this.models.EvaluationScore.findAll({ where: { tradeId }, order: [['id', 'ASC']], transaction: t })).map((s) => ({ bidId: s.bidId, expert: s.expertUserId, criterion: s.criterion, value: Number(s.value) })),
+      result: evaluation.result ? (JSON.parse(evaluation.result) as EvaluationResult) : null,
+      correctedByRecheck: evaluation.correctedByRecheck ?? null,
+      report: evaluation.report,
+      reportSha256: evaluation.reportSha256,
+      timeRequests: (await this.models.TimeRequest.findAll({ where: { tradeId }, transaction: t })).map((r) => ({ userId: r.userId, reason: r.reason, at: r.at.toISOString() })),
+      suspicions: (await this.models.Suspicion.findAll({ where: { tradeId }, transaction: t })).map((r) => ({ bidId: r.bidId, userId: r.userId, at: r.at.toISOString() })),
+      explanations: (await this.models.Explanation.findAll({ where: { tradeId }, transaction: t })).map(explanationView),
+    };
+    const text = canonicalJson(snapshot);
+    await this.models.EvaluationRound.create({ tradeId, round, recheckId, drawId: draws[0]?.id ?? null, members: JSON.stringify(members.map((m) => m.userId)), snapshot: text, archivedAt: this.clock.now() }, { transaction: t });
+    for (const model of [this.models.ComplianceVote, this.models.EvaluationScore, this.models.TimeRequest, this.models.Suspicion, this.models.Explanation, this.models.EvaluationMember] as const) {
+      await (model as typeof this.models.ComplianceVote).destroy({ where: { tradeId }, transaction: t });
+    }
+    await evaluation.destroy({ transaction: t });
+    await this.audit.append(t, { actor: { kind: 'system', name: 'recheck' }, action: 'evaluation.round_archived', subject: `trade:${trade.code}`, payload: { recheck: recheckId, round, members: members.map((m) => m.userId), sha256: createHash('sha256').update(text).digest('hex') } });
+    return { round, members: members.map((m) => m.userId) };
+  }
+
+  /** Every expert who sat on an earlier (voided) committee of the trade. */
+  async earlierMembers(tradeId: number): Promise<number[]> {
+    const rounds = await this.models.EvaluationRound.findAll({ where: { tradeId } });
+    return [...new Set(rounds.flatMap((r) => JSON.parse(r.members) as number[]))];
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DataTypes, Model, Op, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Transaction } from 'sequelize';
 import { canonicalJson } from '../../../crypto/canonical-json.js';
-import type { AssignmentView, DrawView, PoolEntry, ReplayView, SeatView } from '../../../contracts/experts.js';
+import type { AssignmentView, DrawPurpose, DrawView, PoolEntry, ReplayView, SeatView } from '../../../contracts/experts.js';
 import type { Db } from '../../db/index.js';
 import { lockFor } from '../../db/index.js';
 import type { Actor } from '../../kernel/actor.js';
@@ -41,6 +41,7 @@ export function defineExpertModels(db: Db) {
     declare poolSnapshot: string;
     declare poolHash: string;
     declare excluded: string;
+    declare purpose: CreationOptional<DrawPurpose>;
     declare committedBy: number;
     declare committedAt: Date;
     declare drawnAt: Date | null;
@@ -56,6 +57,7 @@ export function defineExpertModels(db: Db) {
       poolSnapshot: { type: DataTypes.TEXT, allowNull: false },
       poolHash: { type: DataTypes.STRING(64), allowNull: false },
       excluded: { type: DataTypes.TEXT, allowNull: false },
+      purpose: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'evaluation' },
       committedBy: { type: DataTypes.INTEGER, allowNull: false },
       committedAt: { type: DataTypes.DATE(3), allowNull: false },
       drawnAt: { type: DataTypes.DATE(3), allowNull: true },
@@ -99,6 +101,17 @@ type DrawRow = InstanceType<ExpertModels['ExpertDraw']>;
 interface DrawRequest {
   seats: { specialty: string; count: number }[];
   tendereeRepresentatives: number;
+}
+
+/**
+ * What another module adds to the draw for its own purposes (the recheck module sets it): whether a
+ * recheck panel may be drawn now and its composition, and the experts a draw must leave out.
+ */
+export interface DrawPurposeHooks {
+  /** Throws unless a recheck panel of this size may be drawn for the trade now. */
+  checkRecheckDraw(trade: TradeRow, size: number): Promise<void>;
+  /** Experts a draw of this purpose leaves out, per avoidance reason (e.g. the earlier committees). */
+  exclusions(trade: TradeRow, purpose: DrawPurpose): Promise<{ rule: string; userIds: number[] }[]>;
 }
 
 /** The city (prefecture) a region belongs to: itself if it is one, else the nearest city ancestor. */
@@ -238,7 +251,7 @@ export class ExpertService {
   }
 
   /** The eligible pool for a trade now, and how many each avoidance rule left out. */
-  private async eligiblePool(trade: TradeRow): Promise<{ pool: PoolEntry[]; excluded: { rule: string; count: number }[] }> {
+  private async eligiblePool(trade: TradeRow, purpose: DrawPurpose = 'evaluation'): Promise<{ pool: PoolEntry[]; excluded: { rule: string; count: number }[] }> {
     const notice = noticeOf(trade);
     const bidderOrgs = new Set((await this.bids.models.Bid.findAll({ where: { tradeId: trade.id } })).map((b) => b.organisationId));
     const parties = new Set([trade.tendereeOrganisationId, ...(trade.agencyOrganisationId ? [trade.agencyOrganisationId] : []), ...bidderOrgs, ...(notice.invitees ?? [])]);
@@ -252,8 +265,11 @@ export class ExpertService {
     const counts = new Map<string, number>();
     const out = (rule: string) => counts.set(rule, (counts.get(rule) ?? 0) + 1);
     const pool: PoolEntry[] = [];
+    const extra = (await this.purposes?.exclusions(trade, purpose)) ?? [];
     for (const e of await this.pool()) {
+      const earlier = extra.find((x) => x.userIds.includes(e.userId));
       if (e.status !== 'active') out('experts.suspended');
+      else if (earlier) out(earlier.rule);
       else if (e.employerOrganisationId === trade.tendereeOrganisationId) out('avoidance.employed_by_tenderee');
       else if (e.employerOrganisationId !== null && e.employerOrganisationId === trade.agencyOrganisationId) out('avoidance.employed_by_agency');
       else if (e.employerOrganisationId !== null && bidderOrgs.has(e.employerOrganisationId)) out('avoidance.employed_by_bidder');
@@ -265,12 +281,21 @@ export class ExpertService {
   }
 
   /** Step 1: snapshot the eligible pool and publish the seed's hash (the seed stays secret). Allowed once bids are opened. */
-  async commit(actor: Actor, tradeId: number, request: DrawRequest): Promise<DrawView> {
+  async commit(actor: Actor, tradeId: number, input: DrawRequest & { purpose?: DrawPurpose }): Promise<DrawView> {
     const trade = await this.trades.get(tradeId);
     if (!this.trades.canManage(actor, trade) || actor.role === 'agent') throw new AppError('NOT_PARTICIPANT', 'the trading center draws the experts');
-    if (!['opening', 'opened'].includes(trade.state)) throw new AppError('TRADE_WRONG_STATE', `experts are drawn after the bid deadline (the trade is ${trade.state})`);
-    await this.checkComposition(trade, request);
-    const { pool, excluded } = await this.eligiblePool(trade);
+    const purpose = input.purpose ?? 'evaluation';
+    const request: DrawRequest = { seats: input.seats, tendereeRepresentatives: input.tendereeRepresentatives };
+    if (purpose === 'recheck') {
+      // an independent recheck panel (复审): after the signed report, while a panel recheck is open
+      if (!['evaluated', 'publicity'].includes(trade.state)) throw new AppError('TRADE_WRONG_STATE', `a recheck panel is drawn after the evaluation and before the award (the trade is ${trade.state})`);
+      if (!this.purposes) throw new AppError('CONFLICT', 'no recheck is open for this trade');
+      await this.purposes.checkRecheckDraw(trade, request.seats.reduce((n, s) => n + s.count, 0) + request.tendereeRepresentatives);
+    } else {
+      if (!['opening', 'opened'].includes(trade.state)) throw new AppError('TRADE_WRONG_STATE', `experts are drawn after the bid deadline (the trade is ${trade.state})`);
+      await this.checkComposition(trade, request);
+    }
+    const { pool, excluded } = await this.eligiblePool(trade, purpose);
     const seed = randomBytes(32).toString('hex');
     const snapshot = canonicalJson(pool);
     const id = await this.db.transaction(async (t) => {
@@ -284,13 +309,14 @@ export class ExpertService {
           poolSnapshot: snapshot,
           poolHash: sha256Hex(snapshot),
           excluded: JSON.stringify(excluded),
+          purpose,
           committedBy: actor.userId,
           committedAt: this.clock.now(),
           drawnAt: null,
         },
         { transaction: t },
       );
-      await this.audit.append(t, { actor, action: 'experts.draw_committed', subject: `trade:${trade.code}`, payload: { draw: draw.id, seedCommitment: draw.seedCommitment, poolHash: draw.poolHash, poolSize: pool.length, request, excluded } });
+      await this.audit.append(t, { actor, action: 'experts.draw_committed', subject: `trade:${trade.code}`, payload: { draw: draw.id, purpose, seedCommitment: draw.seedCommitment, poolHash: draw.poolHash, poolSize: pool.length, request, excluded } });
       return draw.id;
     });
     return this.view(actor, tradeId, id);
@@ -337,7 +363,7 @@ export class ExpertService {
       const replacement = accept ? null : await this.refill(t, draw, trade, options, now);
       await this.audit.append(t, { actor, action: accept ? 'experts.accepted' : 'experts.declined', subject: `trade:${trade.code}`, payload: { draw: draw.id, seat: locked.seat, reason: reason ?? null, replacement } });
     });
-    if (accept) await this.onAccepted?.(trade.id, actor.userId);
+    if (accept) await this.onAccepted?.(trade.id, actor.userId, { drawId: assignment.drawId, purpose: (await this.models.ExpertDraw.findByPk(assignment.drawId))!.purpose });
     return (await this.assignmentsOf(actor)).find((a) => a.id === assignmentId)!;
   }
 
@@ -368,8 +394,10 @@ export class ExpertService {
     return next;
   }
 
-  /** The evaluation adds an expert who accepts a replacement seat while it runs. */
-  onAccepted: ((tradeId: number, userId: number) => Promise<void>) | null = null;
+  /** The evaluation adds an expert who accepts a replacement seat while it runs (the recheck wraps it: a panel seat joins the recheck). */
+  onAccepted: ((tradeId: number, userId: number, draw?: { drawId: number; purpose: DrawPurpose }) => Promise<void>) | null = null;
+  /** The recheck module's part in the draw (purpose 'recheck', and who earlier rounds leave out). */
+  purposes: DrawPurposeHooks | null = null;
 
   async assignmentsOf(actor: Actor): Promise<AssignmentView[]> {
     const rows = await this.models.ExpertAssignment.findAll({ where: { expertUserId: actor.userId }, order: [['id', 'DESC']] });
@@ -406,6 +434,7 @@ export class ExpertService {
       id: draw.id,
       tradeId,
       state: draw.state,
+      purpose: draw.purpose,
       seedCommitment: draw.seedCommitment,
       seed: draw.state === 'drawn' ? draw.seed : null,
       poolHash: draw.poolHash,
