@@ -51,7 +51,7 @@ describe('npm run demo', function () {
       expect(trade.code).to.match(/^\d{6}-\d{4}-\d{4}$/);
       expect(trade.method).to.equal('open_tender');
       // construction and land were opened; the clock jump to land's deadline also closed procurement's bidding
-      expect(trade.state).to.equal(({ construction: 'opened', land: 'opened', procurement: 'opening' } as Record<string, string>)[trade.kind] ?? 'bidding');
+      expect(trade.state).to.equal(({ construction: 'contracted', land: 'opened', procurement: 'opening' } as Record<string, string>)[trade.kind] ?? 'bidding');
       for (const official of OFFICIALS) {
         const share = fs.readFileSync(path.join(demo, 'shares', trade.code, `${official}.share.cms`));
         expect(share[0], `${trade.code} ${official} share is DER`).to.equal(0x30);
@@ -253,6 +253,62 @@ describe('npm run demo', function () {
     for (const action of ['experts.draw_committed', 'experts.drawn', 'experts.declined', 'evaluation.started', 'evaluation.chair_elected', 'evaluation.review_closed', 'evaluation.computed', 'evaluation.reported', 'evaluation.signature_refused']) expect(actions, action).to.include(action);
     expect(actions.filter((a) => a === 'experts.accepted')).to.have.length(5);
     expect(actions.filter((a) => a === 'evaluation.signed')).to.have.length(4);
+  });
+
+  it('rechecks the signed report automatically (a mistyped score corrected with its reason), publishes the candidates, answers an objection, awards and records the contract', async () => {
+    const demo = path.join(database.dataDir, 'demo');
+    const summary = JSON.parse(fs.readFileSync(path.join(demo, 'summary.json'), 'utf8'));
+    const construction = summary.trades.find((t: { kind: string }) => t.kind === 'construction');
+    const pdfText = (file: string) => {
+      expect(fs.readFileSync(path.join(demo, file)).subarray(0, 5).toString(), file).to.equal('%PDF-');
+      return execFileSync('pdftotext', ['-enc', 'UTF-8', path.join(demo, file), '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    };
+
+    // the automatic recheck: opened by the platform on the deviating score, corrected by the original committee, signed by every member
+    expect(summary.rechecks).to.have.length(1);
+    const recheck = summary.rechecks[0];
+    expect(recheck).to.include({ trade: construction.code, kind: 'review', trigger: 'automatic', state: 'closed', outcome: 'correct' });
+    expect(recheck.diff.map((d: { type: string }) => d.type)).to.deep.equal(['score_deviation']);
+    expect(recheck.changes).to.have.length(1);
+    expect(recheck.changes[0]).to.include({ criterion: 'technical', from: 2.5, to: 20.5 });
+    expect(recheck.changes[0].reason).to.contain('录入错误');
+    const before = recheck.rankingBefore.find((r: { bidder: string }) => r.bidder === recheck.changes[0].bidder);
+    const after = recheck.rankingAfter.find((r: { bidder: string }) => r.bidder === recheck.changes[0].bidder);
+    expect(after.total).to.be.greaterThan(before.total);
+    expect(recheck.members.map((m: { signed: string }) => m.signed)).to.deep.equal(Array(5).fill('signed'));
+    const reportJson = JSON.parse(fs.readFileSync(path.join(demo, recheck.files.report), 'utf8'));
+    expect(reportJson.outcome.decision).to.equal('correct');
+    const digest = new Uint8Array(Buffer.from(recheck.reportSha256, 'hex'));
+    for (const file of recheck.files.signatures) {
+      const verified = await verifySignedData(new Uint8Array(fs.readFileSync(path.join(demo, file))), { detachedDigest: { hash: 'SHA-256', value: digest }, provider: nodeProvider });
+      expect(verified.signerCertificatePem).to.contain('BEGIN CERTIFICATE');
+    }
+    const recheckText = pdfText(recheck.files.pdf);
+    expect(recheckText).to.contain('复核报告').and.to.contain('由2.5更正为20.5').and.to.contain(recheck.changes[0].reason.replace(/\s+/g, ''));
+    expect(output).to.contain('409 RECHECK_OPEN');
+
+    // publicity, the objection answered, the award refused while the publicity runs, then made; notices published; the contract recorded
+    expect(summary.awards).to.have.length(1);
+    const award = summary.awards[0];
+    expect(award.publicity.candidates.map((c: { rank: number }) => c.rank)).to.deep.equal([1, 2, 3]);
+    expect(award.publicity.candidates.map((c: { bidder: string }) => c.bidder)).to.deep.equal(recheck.rankingAfter.slice(0, 3).map((r: { bidder: string }) => r.bidder));
+    expect(award.objection).to.include({ subject: 'candidates', upheld: false });
+    expect(award.refusedWhileRunning).to.equal('PUBLICITY_RUNNING');
+    expect(award.winner.bidder).to.equal(award.publicity.candidates[0].bidder);
+    expect(award.tradeState).to.equal('contracted');
+    const notice = fs.readFileSync(path.join(demo, award.notice.file));
+    expect(createHash('sha256').update(notice).digest('hex')).to.equal(award.notice.sha256);
+    const noticeText = pdfText(award.notice.file);
+    expect(noticeText).to.contain('中标通知书').and.to.contain(award.winner.bidder).and.to.contain(award.winner.price).and.to.contain(construction.code);
+    expect(award.results).to.have.length(4);
+    for (const r of award.results) expect(pdfText(r.file)).to.contain('中标结果通知书').and.to.contain(r.bidder);
+    expect(award.contract.sha256).to.equal(createHash('sha256').update(fs.readFileSync(path.join(demo, award.contract.file))).digest('hex'));
+    expect(award.contract.late).to.equal(false);
+    expect(summary.outputs).to.include(recheck.files.pdf).and.to.include(award.notice.file);
+
+    const actions = fs.readFileSync(path.join(demo, 'audit-chain.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).action as string);
+    for (const action of ['trade.conclude_evaluation', 'trade.start_publicity', 'trade.award', 'trade.record_contract', 'award.awarded', 'award.contract_recorded']) expect(actions, action).to.include(action);
+    expect(actions.some((a) => a.startsWith('recheck.'))).to.equal(true);
   });
 
   it('refuses a database that is not fresh', async () => {

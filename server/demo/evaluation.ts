@@ -70,10 +70,13 @@ const RULE_ZH: Record<string, string> = {
 /** What each expert judges each bidder's 施工组织设计 (0–25) and 项目管理机构 (0–10), in committee order. */
 const JUDGED: Record<string, { technical: number[]; management: number[] }> = {
   bidder1: { technical: [21.5, 22, 20.5, 23, 21], management: [8.5, 8, 9, 8, 7.5] },
-  bidder2: { technical: [19, 20.5, 18, 21, 19.5], management: [8, 8.5, 7.5, 9, 8] },
+  // the second expert meant 20.5 but typed 2.5: the automatic recheck of the signed report flags it (server/demo/award.ts)
+  bidder2: { technical: [19, 2.5, 18, 21, 19.5], management: [8, 8.5, 7.5, 9, 8] },
   bidder3: { technical: [23, 22.5, 24, 21.5, 23.5], management: [9, 8.5, 9.5, 8, 9] },
   bidder4: { technical: [20, 18.5, 21, 19.5, 22], management: [7, 7.5, 8, 8.5, 7] },
 };
+/** The mistyped score above: what the expert meant and what they typed. */
+export const MISTYPED = { bidder: 'bidder2', expert: 1, criterion: 'technical', typed: 2.5, intended: 20.5 };
 const REJECTED = { bidder: 'bidder5', reason: '拟派项目经理林建华的注册建造师执业资格注册单位与投标人名称不一致，不满足招标文件资格要求' };
 const DECLINE_REASON = '本人近期已安排外地评审任务，时间冲突，无法参加';
 const REFUSAL = '本人认为龙岩闽西建设工程有限公司项目经理资格问题可通过澄清解决，不同意否决其投标，保留意见并拒绝签名';

@@ -22,6 +22,7 @@ import { verifyReceipt } from '../../crypto/receipt.js';
 import { sha256Hex, toHex } from '../../crypto/digest.js';
 import { bidFor, chinaDayAt, DEMO_BODIES, DEMO_TRADES, yuan, type DemoTrade } from './trades.js';
 import { evaluationStage, type EvaluationOut } from './evaluation.js';
+import { recheckAndAwardStage, type AwardOut, type RecheckOut } from './award.js';
 
 /**
  * `npm run demo`: a scripted run on a fresh database, as far as the platform goes today, talking
@@ -592,6 +593,31 @@ async function main(): Promise<void> {
     const evaluated = evaluations[0]!;
     outputs.push(evaluated.files.pdf, evaluated.files.report, evaluated.files.draw, evaluated.files.digest, ...evaluated.files.signatures);
 
+    // 复核, 公示, 定标, 合同备案: the automatic recheck of the signed report, publicity, the award, the contract (issue 7)
+    const relogin = async () => {
+      for (const username of Object.keys(tokens)) await login(username); // sessions of before a clock jump have expired
+    };
+    const { recheck, award } = await recheckAndAwardStage({
+      services: running.services,
+      as,
+      login,
+      relogin,
+      step,
+      say,
+      outDir,
+      font,
+      clock,
+      evaluated,
+      title: construction.spec.title,
+      bidderNames,
+      expectStatus,
+      cst,
+    });
+    const rechecks: RecheckOut[] = [recheck];
+    const awards: AwardOut[] = [award];
+    outputs.push(recheck.files.pdf, recheck.files.report, recheck.files.digest, ...recheck.files.signatures, award.notice.file, ...award.results.map((r) => r.file), award.contract.file);
+    construction.view = { ...construction.view, state: award.tradeState as TradeView['state'] };
+
     const land = tradeOf('land');
     step(`土地出让开标 The clock reaches ${land.view.code}'s deadline (${KIND_LABELS.land.zh}); officials 2 and 3 open it the same way (the procurement trade's deadline has passed too; it waits in opening)`);
     await running.services.scheduler.stop();
@@ -646,13 +672,14 @@ async function main(): Promise<void> {
       finishedAt: new Date().toISOString(),
       serverClock: clock.now().toISOString(),
       database: describeDatabase(config),
-      stages: ['platform', 'identity', 'organisations', 'certificates', 'trades', 'registration', 'sealed-bids', 'replacement', 'deadline', 'opening', 'opening-record', 'confirmations', 'expert-draw', 'evaluation', 'evaluation-report', 'audit'],
+      stages: ['platform', 'identity', 'organisations', 'certificates', 'trades', 'registration', 'sealed-bids', 'replacement', 'deadline', 'opening', 'opening-record', 'confirmations', 'expert-draw', 'evaluation', 'evaluation-report', 'recheck', 'publicity', 'objection', 'award', 'contract', 'audit'],
       reachedStage: 'audit',
-      note: 'Recheck and award stages are added here as their modules land.',
       trades: tradeOuts,
       bids: bidOuts,
       openings,
       evaluations,
+      rechecks,
+      awards,
       outputs,
     };
     await writeFileAtomic(path.join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
@@ -664,6 +691,8 @@ async function main(): Promise<void> {
     say('  opening/<code>/  opening-record.pdf (开标记录), opening-record.json, events.json (the hall\'s numbered events)');
     say('  evaluation/<code>/ evaluation-report.pdf (评标报告), evaluation-report.json (the signed text), draw.json (draw + replay + published snapshot),');
     say('                   signatures/<expert>.p7s (CMS over the report\'s SHA-256) and signatures/report.sha256');
+    say('  recheck/<code>/  recheck-report.pdf (评标复核报告), recheck-report.json, signatures/<expert>.p7s and report.sha256');
+    say('  award/<code>/    award-notice.pdf (中标通知书), result-notice-<bidder>.pdf (中标结果通知书), contract.pdf, award.json (合同备案)');
     for (const file of ['audit-verification.json', 'audit-chain.jsonl', 'audit-report.pdf', 'summary.json']) say(`  ${file}`);
   } finally {
     await running.close();
