@@ -24,6 +24,11 @@ const DrawPage = lazy(() => import('./experts/DrawPage.js').then((m) => ({ defau
 const InvitationsPage = lazy(() => import('./experts/InvitationsPage.js').then((m) => ({ default: m.InvitationsPage })));
 /** The live evaluation room (socket.io; the key file and crypto only when a member signs). */
 const EvaluationRoomPage = lazy(() => import('./evaluation/EvaluationRoomPage.js').then((m) => ({ default: m.EvaluationRoomPage })));
+/** Issue 7: the portal's publicity and decisions, the complaints inbox, the live recheck room. */
+const PublicityPage = lazy(() => import('./award/PublicityPage.js').then((m) => ({ default: m.PublicityPage })));
+const DecisionsPage = lazy(() => import('./complaints/DecisionsPage.js').then((m) => ({ default: m.DecisionsPage })));
+const ComplaintsPage = lazy(() => import('./complaints/ComplaintsPage.js').then((m) => ({ default: m.ComplaintsPage })));
+const RecheckRoomPage = lazy(() => import('./recheck/RecheckRoomPage.js').then((m) => ({ default: m.RecheckRoomPage })));
 const NotificationsPage = lazy(() => import('./trades/NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })));
 
 /** What is shown follows from the session state and the view in the location hash (route.ts). */
@@ -229,6 +234,10 @@ export function App() {
           >
             {view.name === 'trades' && <TradeListPage user={signedInUser} />}
             {view.name === 'trade' && <TradeDetailPage key={view.id} id={view.id} user={signedInUser} />}
+            {view.name === 'publicity' && <PublicityPage />}
+            {view.name === 'decisions' && <DecisionsPage />}
+            {phase.kind === 'signedIn' && view.name === 'complaints' && <ComplaintsPage user={phase.user} />}
+            {phase.kind === 'signedIn' && view.name === 'recheck' && <RecheckRoomPage key={view.id} id={view.id} user={phase.user} />}
             {phase.kind === 'signedIn' && view.name === 'home' && (
               <HomePage user={phase.user} regions={regions} onOpenCertificates={() => setView({ name: 'certificates' })} />
             )}

@@ -9,6 +9,10 @@
  *   #/trades/:id/draw    staff: 抽取评标专家 (the expert draw)
  *   #/trades/:id/evaluation 评标室 (the live evaluation room; read-only for staff and supervisors)
  *   #/invitations        experts: 评标邀请 (accept / decline, 申报回避)
+ *   #/publicity          the public portal: 中标候选人公示 and results (no login needed)
+ *   #/decisions          the public portal: 投诉处理决定 (published complaint decisions)
+ *   #/complaints         异议与投诉: a bidder's own, the trades' for staff, the supervisor's inbox
+ *   #/rechecks/:id       评标复核 / 复审室 (the live recheck room; read-only for staff and supervisors)
  *   #/notifications      站内消息
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -23,7 +27,11 @@ export type View =
   | { name: 'draw'; id: number }
   | { name: 'evaluation'; id: number }
   | { name: 'invitations' }
-  | { name: 'notifications' };
+  | { name: 'notifications' }
+  | { name: 'publicity' }
+  | { name: 'decisions' }
+  | { name: 'complaints' }
+  | { name: 'recheck'; id: number };
 
 export function parseView(hash: string): View {
   const path = hash.replace(/^#/, '');
@@ -32,6 +40,11 @@ export function parseView(hash: string): View {
   if (path === '/trades/new') return { name: 'tradeNew' };
   if (path === '/notifications') return { name: 'notifications' };
   if (path === '/invitations') return { name: 'invitations' };
+  if (path === '/publicity') return { name: 'publicity' };
+  if (path === '/decisions') return { name: 'decisions' };
+  if (path === '/complaints') return { name: 'complaints' };
+  const recheck = /^\/rechecks\/(\d{1,12})$/.exec(path);
+  if (recheck) return { name: 'recheck', id: Number(recheck[1]) };
   const trade = /^\/trades\/(\d{1,12})$/.exec(path);
   if (trade) return { name: 'trade', id: Number(trade[1]) };
   const opening = /^\/trades\/(\d{1,12})\/opening$/.exec(path);
@@ -55,6 +68,8 @@ export function viewHref(view: View): string {
       return `#/trades/${view.id}/draw`;
     case 'evaluation':
       return `#/trades/${view.id}/evaluation`;
+    case 'recheck':
+      return `#/rechecks/${view.id}`;
     case 'tradeNew':
       return '#/trades/new';
     default:
@@ -64,7 +79,7 @@ export function viewHref(view: View): string {
 
 /** Views anyone may see without signing in. */
 export function isPublicView(view: View): boolean {
-  return view.name === 'trades' || view.name === 'trade';
+  return view.name === 'trades' || view.name === 'trade' || view.name === 'publicity' || view.name === 'decisions';
 }
 
 export function useView(): [View, (view: View) => void] {

@@ -46,6 +46,17 @@ export function Header({ user, loggingOut, onLogout, view, unread = 0 }: HeaderP
           >
             {t('nav.trades')}
           </a>
+          <a className="site-nav__link" href={viewHref({ name: 'publicity' })} aria-current={view?.name === 'publicity' ? 'page' : undefined} data-testid="nav-publicity">
+            {t('nav.publicity')}
+          </a>
+          <a className="site-nav__link" href={viewHref({ name: 'decisions' })} aria-current={view?.name === 'decisions' ? 'page' : undefined} data-testid="nav-decisions">
+            {t('nav.decisions')}
+          </a>
+          {user && user.role !== 'expert' && user.role !== 'official' && (
+            <a className="site-nav__link" href={viewHref({ name: 'complaints' })} aria-current={view?.name === 'complaints' ? 'page' : undefined} data-testid="nav-complaints">
+              {user.role === 'supervisor' ? t('nav.complaintsInbox') : t('nav.complaints')}
+            </a>
+          )}
           {user && (
             <a
               className="site-nav__link"

@@ -56,6 +56,14 @@ export function HomePage({ user, regions, onOpenCertificates }: HomePageProps) {
             <a className="button" href="#/trades" data-testid="open-trades">
               {t('nav.trades')}
             </a>
+            <a className="button" href="#/publicity" data-testid="open-publicity">
+              {t('nav.publicity')}
+            </a>
+            {user.role !== 'expert' && user.role !== 'official' && (
+              <a className="button" href="#/complaints" data-testid="open-complaints">
+                {user.role === 'supervisor' ? t('nav.complaintsInbox') : t('nav.complaints')}
+              </a>
+            )}
           </div>
         </div>
       </section>

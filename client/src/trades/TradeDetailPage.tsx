@@ -1,7 +1,10 @@
 import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { UserView } from '../../../contracts/index.js';
 import type { DocumentKind, DocumentView, DownloadView, RegistrationView, TradeView } from '../../../contracts/trades.js';
-import { isApiError } from '../api.js';
+import { isApiError, request } from '../api.js';
+import { AwardSection } from '../award/AwardSection.js';
+import { ObjectionsSection, TradeDecisions } from '../complaints/ObjectionsSection.js';
+import { RechecksSection } from '../recheck/RechecksSection.js';
 import { errorMessage } from '../errors.js';
 import { listDraws } from '../experts/expertsApi.js';
 import { getEvaluation, startEvaluation } from '../evaluation/evaluationApi.js';
@@ -19,6 +22,12 @@ interface Props {
   id: number;
   user: UserView | null;
 }
+
+/** States in which the trade has (or may have) an evaluation whose room members, staff and supervisors may open. */
+const EVALUATION_STATES = new Set(['opened', 'evaluated', 'publicity', 'awarded', 'contracted', 'failed']);
+
+/** Transitions the award module fires with its own records (publicity window, notices, the contract): their own forms above, not bare buttons. */
+const MODULE_ACTIONS = new Set(['start_publicity', 'award', 'record_contract']);
 
 export function TradeDetailPage({ id, user }: Props) {
   const { t, locale } = useI18n();
@@ -51,9 +60,10 @@ export function TradeDetailPage({ id, user }: Props) {
   const tradeState = trade?.state;
   const role = user?.role;
   useEffect(() => {
-    if (tradeState !== 'opened' || !role || !['center_staff', 'admin', 'supervisor', 'expert'].includes(role)) return;
+    if (!tradeState || !EVALUATION_STATES.has(tradeState) || !role || !['center_staff', 'admin', 'supervisor', 'expert'].includes(role)) return;
     const controller = new AbortController();
-    const staff = role === 'center_staff' || role === 'admin';
+    // the draw (and "开始评标") only while the trade is opened; the room stays readable afterwards
+    const staff = (role === 'center_staff' || role === 'admin') && tradeState === 'opened';
     Promise.all([
       getEvaluation(id, controller.signal).then(
         () => true,
@@ -160,6 +170,12 @@ export function TradeDetailPage({ id, user }: Props) {
             <button type="button" className="button button--primary" disabled={starting} onClick={onStartEvaluation} data-testid="trade-start-evaluation">
               {t('trade.startEvaluation')}
             </button>
+          )}
+          {user && STAFF_ROLES.has(user.role) && trade.state === 'failed' && <RetenderButton tradeId={trade.id} />}
+          {notice.previousTradeId !== undefined && (
+            <a className="button" href={viewHref({ name: 'trade', id: notice.previousTradeId })} data-testid="trade-previous-round">
+              {t('trade.previousRound')}
+            </a>
           )}
           {evaluationError !== null && (
             <p className="form-error" role="alert" data-testid="trade-evaluation-error">
@@ -293,7 +309,12 @@ export function TradeDetailPage({ id, user }: Props) {
 
       <DocumentsSection trade={trade} documents={documents} user={user} />
 
-      {user && trade.actions.length > 0 && <StaffActions trade={trade} onChanged={refresh} />}
+      <AwardSection trade={trade} user={user} reload={reload} onChanged={refresh} />
+      {user && <RechecksSection trade={trade} user={user} reload={reload} onChanged={refresh} />}
+      {user && <ObjectionsSection trade={trade} user={user} reload={reload} onChanged={refresh} />}
+      {trade.state !== 'draft' && <TradeDecisions tradeId={trade.id} reload={reload} />}
+
+      {user && trade.actions.some((a) => !MODULE_ACTIONS.has(a)) && <StaffActions trade={trade} onChanged={refresh} />}
       {user && STAFF_ROLES.has(user.role) && (trade.state === 'draft' || trade.state === 'bidding') && (
         <StaffUpload trade={trade} onChanged={refresh} />
       )}
@@ -389,14 +410,14 @@ function StaffActions({ trade, onChanged }: { trade: TradeView; onChanged(): voi
       <div className="section-heading">
         <h2 id="trade-actions-title">{t('trade.actionsTitle')}</h2>
       </div>
-      {trade.actions.some((a) => a !== 'publish') && (
+      {trade.actions.some((a) => a !== 'publish' && !MODULE_ACTIONS.has(a)) && (
         <div className="field">
           <label htmlFor="transition-reason">{t('trade.reason')}</label>
           <input id="transition-reason" value={reason} onChange={(e) => setReason(e.target.value)} data-testid="transition-reason" />
         </div>
       )}
       <div className="button-row">
-        {trade.actions.map((action) => (
+        {trade.actions.filter((a) => !MODULE_ACTIONS.has(a)).map((action) => (
           <button
             key={action}
             type="button"
@@ -619,5 +640,36 @@ function BidderSection({ trade, user, onChanged }: { trade: TradeView; user: Use
         </Suspense>
       )}
     </section>
+  );
+}
+
+/** 流标: staff tender the failed trade again, as a new draft linked to this one. */
+function RetenderButton({ tradeId }: { tradeId: number }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function retender() {
+    setBusy(true);
+    setError(null);
+    try {
+      const draft = await request<TradeView>('POST', `/api/trades/${tradeId}/retender`, { body: {} });
+      window.location.hash = viewHref({ name: 'trade', id: draft.id });
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <button type="button" className="button button--primary" disabled={busy} onClick={retender} data-testid="trade-retender">
+        {t('trade.retender')}
+      </button>
+      {error !== null && (
+        <p className="form-error" role="alert" data-testid="trade-retender-error">
+          {errorMessage(t, error)}
+        </p>
+      )}
+    </>
   );
 }

@@ -37,6 +37,12 @@ export function TradeListPage({ user }: { user: UserView | null }) {
                 {t('trades.create')}
               </a>
             )}
+            <a className="button" href={viewHref({ name: 'publicity' })} data-testid="trades-publicity-link">
+              {t('nav.publicity')}
+            </a>
+            <a className="button" href={viewHref({ name: 'decisions' })} data-testid="trades-decisions-link">
+              {t('nav.decisions')}
+            </a>
             {user && (
               <a className="button" href={viewHref({ name: 'home' })}>
                 {t('nav.home')}
