@@ -131,10 +131,7 @@ export const ReplaceMemberRequest = z.strictObject({ reason: z.string().trim().m
 export const MemberParams = z.strictObject({ id: Id, userId: Id });
 
 /** socket.io namespace of the live evaluation room: emit `join` {tradeId} (ack: {ok, view}); receive `presence` and `progress`. */
-export const EVALUATION_NAMESPACE = '/evaluation';
-export const EVALUATION_JOIN = 'join';
-export const EVALUATION_PRESENCE = 'presence';
-export const EVALUATION_PROGRESS = 'progress';
+export { EVALUATION_NAMESPACE, EVALUATION_JOIN, EVALUATION_PRESENCE, EVALUATION_PROGRESS } from './sockets.js';
 
 /** What the room broadcasts: who has done what — never a score before the result. */
 export interface EvaluationProgress {

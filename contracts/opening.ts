@@ -125,10 +125,7 @@ export interface OpeningEvent {
 }
 
 /** socket.io namespace of the live hall; a client emits `join` {tradeId, after} and receives `event`s (snapshot since `after`, then live). */
-export const OPENING_NAMESPACE = '/opening';
-export const OPENING_JOIN = 'join';
-export const OPENING_EVENT = 'event';
-export const OPENING_TICK = 'tick';
+export { OPENING_NAMESPACE, OPENING_JOIN, OPENING_EVENT, OPENING_TICK } from './sockets.js';
 export interface OpeningJoin {
   tradeId: number;
   after?: number;

@@ -224,6 +224,7 @@ export interface RecheckView {
 export const RecheckListQuery = z.strictObject({});
 
 /** The room (the evaluation namespace): emit `join` {recheckId}; `progress` carries a RecheckProgress. */
+export { RECHECK_ROOM_KEY } from './sockets.js';
 export interface RecheckProgress {
   recheckId: number;
   tradeId: number;

@@ -275,8 +275,7 @@ export interface NotificationView {
 }
 
 /** socket.io namespace for a user's notifications (rooms per user and per organisation). */
-export const NOTIFICATIONS_NAMESPACE = '/notifications';
-export const NOTIFICATION_EVENT = 'notification';
+export { NOTIFICATIONS_NAMESPACE, NOTIFICATION_EVENT } from './sockets.js';
 
 // ── rules ────────────────────────────────────────────────────────────────────────────────────
 

@@ -4,12 +4,9 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { io } from 'socket.io-client';
+import { NOTIFICATION_EVENT, NOTIFICATIONS_NAMESPACE } from '../../contracts/sockets.js';
 import type { NotificationView } from '../../contracts/trades.js';
 import * as tradesApi from './tradesApi.js';
-
-/** Same values as contracts' NOTIFICATIONS_NAMESPACE / NOTIFICATION_EVENT (a value import would pull zod in). */
-const NAMESPACE = '/notifications';
-const EVENT = 'notification';
 
 export interface NotificationsState {
   list: NotificationView[];
@@ -36,8 +33,8 @@ export function useNotifications(enabled: boolean): NotificationsState {
 
   useEffect(() => {
     if (!enabled) return;
-    const socket = io(NAMESPACE, { withCredentials: true, transports: ['websocket', 'polling'] });
-    socket.on(EVENT, (n: NotificationView) => {
+    const socket = io(NOTIFICATIONS_NAMESPACE, { withCredentials: true, transports: ['websocket', 'polling'] });
+    socket.on(NOTIFICATION_EVENT, (n: NotificationView) => {
       setList((current) => (current.some((c) => c.id === n.id) ? current : [n, ...current]));
     });
     return () => {

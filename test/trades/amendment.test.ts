@@ -101,8 +101,14 @@ describe('trades: amendments, notifications and the lifecycle table', function (
     expect([byAgent.status, byAgent.body.code]).to.deep.equal([403, 'TRANSITION_FORBIDDEN']);
     const byHand = await app.http.post(`/api/trades/${id}/transitions/close_bidding`).set(bearer(await app.tokenFor('staff'))).send({});
     expect([byHand.status, byHand.body.code]).to.deep.equal([403, 'TRANSITION_FORBIDDEN']);
-    const unknown = await app.http.post(`/api/trades/${id}/transitions/award`).set(bearer(await app.tokenFor('staff'))).send({});
+    const unknown = await app.http.post(`/api/trades/${id}/transitions/start_auction`).set(bearer(await app.tokenFor('staff'))).send({});
     expect([unknown.status, unknown.body.code]).to.deep.equal([404, 'TRANSITION_UNKNOWN']);
+    // publicity, award and the contract record are fired by their module's routes (which write their records), never here
+    for (const owned of ['start_publicity', 'award', 'record_contract']) {
+      const res = await app.http.post(`/api/trades/${id}/transitions/${owned}`).set(bearer(await app.tokenFor('staff'))).send({});
+      expect([res.status, res.body.code], owned).to.deep.equal([403, 'TRANSITION_FORBIDDEN']);
+      expect(res.body.route).to.match(/^POST \/api\/trades\/:id\//);
+    }
     const cancel = await app.http.post(`/api/trades/${id}/transitions/cancel`).set(bearer(await app.tokenFor('staff'))).send({ reason: '项目调整' });
     expect(cancel.status, cancel.text).to.equal(200);
     expect(cancel.body.history.map((h: { name: string; from: string; to: string; reason: string }) => [h.name, h.from, h.to, h.reason])).to.deep.equal([['cancel', 'draft', 'cancelled', '项目调整']]);

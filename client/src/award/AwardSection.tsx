@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { AwardNoticeView, AwardSummaryView, CandidateView, ContractView, PublicityView } from '../../../contracts/award.js';
 import type { UserView } from '../../../contracts/index.js';
 import type { TradeView } from '../../../contracts/trades.js';
+import { useAction } from '../components/async.js';
 import { bytes, shanghaiTime, yuan, yuanToFen } from '../format.js';
 import { useI18n } from '../LocaleContext.js';
 import * as tradesApi from '../tradesApi.js';
@@ -169,26 +170,19 @@ function PublicityPanel({ publicity, tradeId, mayDisqualify, now, onChanged }: {
   const p = publicity.current;
   const [target, setTarget] = useState<number | null>(null);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<string | null>(null);
 
   async function disqualify(event: FormEvent) {
     event.preventDefault();
     if (target === null || !reason.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const answer = await awardApi.disqualify(tradeId, target, reason.trim());
       setDone(t(`award.outcome.${answer.outcome}`, { next: answer.next?.bidderName ?? '' }));
       setTarget(null);
       setReason('');
       onChanged();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -258,20 +252,13 @@ function PublicityPanel({ publicity, tradeId, mayDisqualify, now, onChanged }: {
 function StaffAwardActions({ trade, summary, onChanged }: { trade: TradeView; summary: AwardSummaryView | null; onChanged(): void }) {
   const { t } = useI18n();
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run: attempt } = useAction();
 
   async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
+    await attempt(async () => {
       await action();
       onChanged();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -569,8 +556,7 @@ function DeclinePanel({ trade, user, summary, onChanged }: { trade: TradeView; u
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const uscc = user.organisation?.uscc;
   // the award goes to the current winner once awarded; during publicity to the first candidate still in line
   const inLine = [...summary.candidates].sort((a, b) => a.rank - b.rank).find((c) => c.status === 'candidate' || c.status === 'winner');
@@ -582,17 +568,11 @@ function DeclinePanel({ trade, user, summary, onChanged }: { trade: TradeView; u
   async function decline(event: FormEvent) {
     event.preventDefault();
     if (!reason.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await awardApi.decline(trade.id, reason.trim());
       setOpen(false);
       onChanged();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { PublicityListItem } from '../../../contracts/award.js';
-import { errorMessage } from '../errors.js';
+import { ErrorLine, Loading, useLoaded } from '../components/async.js';
 import { shanghaiTime, yuan } from '../format.js';
 import { useI18n } from '../LocaleContext.js';
 import { viewHref } from '../route.js';
@@ -14,23 +14,7 @@ type Filter = 'running' | 'ended' | 'withdrawn' | 'all';
 export function PublicityPage() {
   const { t, locale } = useI18n();
   const [filter, setFilter] = useState<Filter>('all');
-  const [items, setItems] = useState<PublicityListItem[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setItems(null);
-    awardApi
-      .publicityList(filter, controller.signal)
-      .then((list) => {
-        setItems(list);
-        setError(null);
-      })
-      .catch((caught: unknown) => {
-        if (!controller.signal.aborted) setError(caught);
-      });
-    return () => controller.abort();
-  }, [filter]);
+  const { data: items, error } = useLoaded<PublicityListItem[]>((signal) => awardApi.publicityList(filter, signal), [filter]);
 
   return (
     <div className="trades-page" data-testid="publicity-page">
@@ -50,17 +34,8 @@ export function PublicityPage() {
           </div>
         </div>
       </section>
-      {error !== null && (
-        <p className="form-error" role="alert">
-          {errorMessage(t, error)}
-        </p>
-      )}
-      {items === null && error === null && (
-        <div className="loading" role="status">
-          <span className="spinner" aria-hidden="true" />
-          {t('app.loading')}
-        </div>
-      )}
+      <ErrorLine error={error} />
+      {items === null && error === null && <Loading />}
       {items !== null && items.length === 0 && <p data-testid="publicity-list-empty">{t('publicity.listNone')}</p>}
       {items !== null && items.length > 0 && (
         <table className="data-table" data-testid="publicity-list">

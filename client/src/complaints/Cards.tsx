@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { AttachmentView, ComplaintOutcome, ComplaintRemedy, ComplaintView, ObjectionView } from '../../../contracts/complaints.js';
 import type { TradeKind } from '../../../contracts/trades.js';
 import { RefusalBox } from '../award/RefusalBox.js';
+import { useAction } from '../components/async.js';
 import { bytes, shanghaiTime } from '../format.js';
 import { useI18n } from '../LocaleContext.js';
 import { requestableGrounds } from '../recheck/recheckApi.js';
@@ -55,20 +56,13 @@ export function ObjectionCard({ o, kind, mayReply, mayWithdraw, showTrade, onCha
   const [reply, setReply] = useState('');
   const [upheld, setUpheld] = useState<boolean | null>(null);
   const [grounds, setGrounds] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run: attempt } = useAction();
   const overdue = o.status === 'pending' && Date.now() > Date.parse(o.replyDueAt);
 
   async function run(action: () => Promise<ObjectionView>) {
-    setBusy(true);
-    setError(null);
-    try {
+    await attempt(async () => {
       onChanged(await action());
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function submit(event: FormEvent) {
@@ -217,20 +211,13 @@ export function ComplaintCard({ c, kind, supervisor, mayWithdraw, showTrade, onC
   const [remedy, setRemedy] = useState<ComplaintRemedy>('keep');
   const [decision, setDecision] = useState('');
   const [grounds, setGrounds] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run: attempt } = useAction();
 
   async function run(action: () => Promise<ComplaintView>) {
-    setBusy(true);
-    setError(null);
-    try {
+    await attempt(async () => {
       onChanged(await action());
       setMode('none');
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

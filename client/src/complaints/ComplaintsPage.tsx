@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ComplaintStatus, ComplaintView, ObjectionView } from '../../../contracts/complaints.js';
 import type { UserView } from '../../../contracts/index.js';
 import type { TradeKind } from '../../../contracts/trades.js';
-import { errorMessage } from '../errors.js';
+import { ErrorLine, useLoaded } from '../components/async.js';
 import { useI18n } from '../LocaleContext.js';
 import { STAFF_ROLES } from '../trades/labels.js';
 import { ComplaintCard, ObjectionCard } from './Cards.js';
@@ -18,32 +18,17 @@ const kindOf = (o: ObjectionView): TradeKind => (o.label === 'challenge' ? 'proc
  */
 export function ComplaintsPage({ user }: { user: UserView }) {
   const { t } = useI18n();
-  const [objections, setObjections] = useState<ObjectionView[] | null>(null);
-  const [complaints, setComplaints] = useState<ComplaintView[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [filter, setFilter] = useState<'open' | 'all'>('open');
-  const [reload, setReload] = useState(0);
   const supervisor = user.role === 'supervisor';
-
-  useEffect(() => {
-    const controller = new AbortController();
-    Promise.all([complaintsApi.myObjections(controller.signal), complaintsApi.myComplaints(controller.signal)])
-      .then(([o, c]) => {
-        setObjections(o);
-        setComplaints(c);
-        setError(null);
-      })
-      .catch((caught: unknown) => {
-        if (!controller.signal.aborted) setError(caught);
-      });
-    return () => controller.abort();
-  }, [reload]);
+  const loaded = useLoaded<[ObjectionView[], ComplaintView[]]>((signal) => Promise.all([complaintsApi.myObjections(signal), complaintsApi.myComplaints(signal)]), []);
+  const [objections, complaints] = loaded.data ?? [null, null];
+  const error = loaded.error;
 
   const openComplaint = (c: ComplaintView) => c.status === 'filed' || c.status === 'accepted';
   const shownComplaints = (complaints ?? []).filter((c) => filter === 'all' || openComplaint(c)).sort((a, b) => (openComplaint(a) === openComplaint(b) ? a.acceptanceDueAt.localeCompare(b.acceptanceDueAt) : openComplaint(a) ? -1 : 1));
   const shownObjections = (objections ?? []).filter((o) => filter === 'all' || o.status === 'pending').sort((a, b) => a.replyDueAt.localeCompare(b.replyDueAt));
   const count = (s: ComplaintStatus) => (complaints ?? []).filter((c) => c.status === s).length;
-  const changed = () => setReload((n) => n + 1);
+  const changed = loaded.reload;
 
   return (
     <div className="trades-page" data-testid="complaints-page" data-role={user.role}>
@@ -64,11 +49,7 @@ export function ComplaintsPage({ user }: { user: UserView }) {
           </div>
         </div>
       </section>
-      {error !== null && (
-        <p className="form-error" role="alert">
-          {errorMessage(t, error)}
-        </p>
-      )}
+      <ErrorLine error={error} />
       <section aria-labelledby="complaints-list-title">
         <div className="section-heading">
           <h2 id="complaints-list-title">{t('complaint.all')}</h2>

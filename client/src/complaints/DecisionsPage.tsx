@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
 import type { ComplaintDecisionView } from '../../../contracts/complaints.js';
-import { errorMessage } from '../errors.js';
+import { ErrorLine, Loading, useLoaded } from '../components/async.js';
 import { useI18n } from '../LocaleContext.js';
 import { viewHref } from '../route.js';
 import * as complaintsApi from './complaintsApi.js';
@@ -9,19 +8,7 @@ import { DecisionCard } from './ObjectionsSection.js';
 /** 投诉处理决定 (public portal): every published decision on a complaint, newest first. */
 export function DecisionsPage() {
   const { t } = useI18n();
-  const [decisions, setDecisions] = useState<ComplaintDecisionView[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    complaintsApi
-      .decisions(undefined, controller.signal)
-      .then(setDecisions)
-      .catch((caught: unknown) => {
-        if (!controller.signal.aborted) setError(caught);
-      });
-    return () => controller.abort();
-  }, []);
+  const { data: decisions, error } = useLoaded<ComplaintDecisionView[]>((signal) => complaintsApi.decisions(undefined, signal), []);
 
   return (
     <div className="trades-page" data-testid="decisions-page">
@@ -34,17 +21,8 @@ export function DecisionsPage() {
           </a>
         </div>
       </section>
-      {error !== null && (
-        <p className="form-error" role="alert">
-          {errorMessage(t, error)}
-        </p>
-      )}
-      {decisions === null && error === null && (
-        <div className="loading" role="status">
-          <span className="spinner" aria-hidden="true" />
-          {t('app.loading')}
-        </div>
-      )}
+      <ErrorLine error={error} />
+      {decisions === null && error === null && <Loading />}
       {decisions !== null && decisions.length === 0 && <p data-testid="decisions-empty">{t('decisions.none')}</p>}
       <div className="filing-list">{decisions?.map((d) => <DecisionCard key={d.complaintId} d={d} showTrade />)}</div>
     </div>

@@ -5,7 +5,7 @@ import { createCsr } from '../../../crypto/csr.js';
 import { generateRsaKeyPairPem } from '../../../crypto/keys.js';
 import { createPkcs12 } from '../../../crypto/pkcs12.js';
 import * as api from '../api.js';
-import { errorMessage } from '../errors.js';
+import { ErrorLine, useAction } from './async.js';
 import { useI18n } from '../LocaleContext.js';
 
 const MIN_PASSWORD = 8;
@@ -21,8 +21,7 @@ interface CertificatesPageProps {
  */
 export function CertificatesPage({ user, onBack }: CertificatesPageProps) {
   const { t, locale } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [issued, setIssued] = useState<IssuedCertificateResponse | null>(null);
   const [mine, setMine] = useState<CertificateView[] | null>(null);
   const [password, setPassword] = useState('');
@@ -45,10 +44,8 @@ export function CertificatesPage({ user, onBack }: CertificatesPageProps) {
   }, [issued]);
 
   async function requestCertificate() {
-    setBusy(true);
-    setError(null);
     setSavedFile(null);
-    try {
+    await run(async () => {
       const keys = await generateRsaKeyPairPem();
       const csr = createCsr(keys.privateKeyPem, {
         commonName,
@@ -57,11 +54,7 @@ export function CertificatesPage({ user, onBack }: CertificatesPageProps) {
       const answer = await api.requestCertificate(csr);
       privateKey.current = keys.privateKeyPem;
       setIssued(answer);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function savePkcs12(event: FormEvent) {
@@ -124,11 +117,7 @@ export function CertificatesPage({ user, onBack }: CertificatesPageProps) {
         <button type="button" className="button button--primary" onClick={requestCertificate} disabled={busy} data-testid="cert-request">
           {busy ? t('cert.requesting') : t('cert.request')}
         </button>
-        {error !== null && (
-          <p className="form-error" role="alert" data-testid="cert-error">
-            {errorMessage(t, error)}
-          </p>
-        )}
+        <ErrorLine error={error} testId="cert-error" />
       </section>
 
       {issued && (

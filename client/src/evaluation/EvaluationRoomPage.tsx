@@ -1,7 +1,9 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ComplianceCheck, EvaluationView } from '../../../contracts/evaluation.js';
 import type { UserView } from '../../../contracts/index.js';
 import { isApiError } from '../api.js';
+import { PresenceBadge, RoomAlerts, useAction, ViewPending } from '../components/async.js';
+import { SignStep } from '../components/SignStep.js';
 import { errorMessage } from '../errors.js';
 import { yuan } from '../format.js';
 import { useI18n } from '../LocaleContext.js';
@@ -9,9 +11,6 @@ import { viewHref } from '../route.js';
 import * as evaluationApi from './evaluationApi.js';
 import { ChartLegend, ScoreChart } from './ScoreChart.js';
 import { useEvaluationRoom } from './useEvaluationRoom.js';
-
-/** Signing needs node-forge and the crypto library: loaded only when a member signs. */
-const SignPanel = lazy(() => import('./SignPanel.js').then((m) => ({ default: m.SignPanel })));
 
 /** Same values as contracts' COMPLIANCE_CHECKS (a value import would pull zod in). */
 const CHECKS: ComplianceCheck[] = ['formal', 'qualification', 'responsiveness'];
@@ -42,42 +41,19 @@ export function EvaluationRoomPage({ id, user }: Props) {
   const { t, locale } = useI18n();
   const room = useEvaluationRoom(id);
   const view = room.view;
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function act(run: () => Promise<EvaluationView>) {
-    setBusy(true);
-    setProblem(null);
-    try {
-      room.accept(await run());
-      return true;
-    } catch (error) {
-      setProblem(errorMessage(t, error));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error: actionError, run } = useAction();
+  const act = (request: () => Promise<EvaluationView>) => run(async () => room.accept(await request()));
 
   if (view === null) {
-    if (room.error !== null) {
-      const notStarted = isApiError(room.error) && room.error.code === 'NOT_FOUND';
-      return (
-        <div className="evaluation-page">
-          <p className={notStarted ? 'notice notice--info' : 'form-error'} role="alert" data-testid="evaluation-error">
-            {notStarted ? t('evaluation.notStarted') : errorMessage(t, room.error)}
-          </p>
-          <a className="button" href={viewHref({ name: 'trade', id })}>
-            {t('evaluation.backToTrade')}
-          </a>
-        </div>
-      );
-    }
+    const notStarted = isApiError(room.error) && room.error.code === 'NOT_FOUND';
     return (
-      <div className="loading" role="status">
-        <span className="spinner" aria-hidden="true" />
-        {t('app.loading')}
-      </div>
+      <ViewPending
+        error={room.error}
+        className="evaluation-page"
+        errorTestId="evaluation-error"
+        notice={notStarted ? t('evaluation.notStarted') : null}
+        back={{ href: viewHref({ name: 'trade', id }), label: t('evaluation.backToTrade') }}
+      />
     );
   }
 
@@ -124,16 +100,7 @@ export function EvaluationRoomPage({ id, user }: Props) {
         </div>
       </section>
 
-      {room.joinError && (
-        <p className="form-error" role="alert" data-testid="evaluation-join-error">
-          {t('evaluation.joinFailed', { code: room.joinError })}
-        </p>
-      )}
-      {problem && (
-        <p className="form-error" role="alert" data-testid="evaluation-problem">
-          {problem}
-        </p>
-      )}
+      <RoomAlerts prefix="evaluation" joinError={room.joinError} error={actionError} />
 
       {/* the committee: presence, chair, progress */}
       <section aria-labelledby="evaluation-members-title" data-testid="evaluation-members">
@@ -170,7 +137,7 @@ export function EvaluationRoomPage({ id, user }: Props) {
                     {view.chair === m.userId && <span className="badge">{t('evaluation.members.chair')}</span>}
                   </td>
                   <td>
-                    <span className={`presence presence--${present ? 'in' : 'out'}`}>{present ? t('evaluation.members.online') : t('evaluation.members.offline')}</span>
+                    <PresenceBadge present={present} />
                   </td>
                   <td>{m.submitted ? t('evaluation.members.submitted') : t('evaluation.members.notSubmitted')}</td>
                   <td>{m.signed === 'signed' ? t('evaluation.members.signed') : m.signed === 'refused' ? t('evaluation.members.refused') : '—'}</td>
@@ -295,22 +262,15 @@ export function EvaluationRoomPage({ id, user }: Props) {
               </p>
             </>
           )}
-          {view.state === 'reported' && me && me.signed === null && (
-            <Suspense
-              fallback={
-                <p role="status">
-                  <span className="spinner" aria-hidden="true" /> {t('app.loading')}
-                </p>
-              }
-            >
-              <SignPanel tradeId={id} view={view} onView={room.accept} />
-            </Suspense>
-          )}
-          {me && me.signed !== null && (
-            <p className="notice notice--info" role="status" data-testid="evaluation-my-signature" data-signed={me.signed}>
-              {me.signed === 'signed' ? t('evaluation.sign.done') : t('evaluation.sign.refusedDone')}
-            </p>
-          )}
+          <SignStep
+            idPrefix="evaluation"
+            pending={view.state === 'reported' && me !== null && me.signed === null}
+            signed={me?.signed}
+            digestHex={view.reportSha256}
+            intro="evaluation.sign.intro"
+            submitLabel="evaluation.sign.submit"
+            submit={async (answer) => room.accept(await evaluationApi.sign(id, answer))}
+          />
           {view.state === 'final' && (
             <p className="notice notice--info" role="status" data-testid="evaluation-final">
               {t('evaluation.report.final')}

@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { AssignmentView } from '../../../contracts/experts.js';
-import { errorMessage } from '../errors.js';
+import { ErrorLine, Loading, useAction, useLoaded } from '../components/async.js';
 import { shanghaiTime } from '../format.js';
 import { useI18n } from '../LocaleContext.js';
 import { viewHref } from '../route.js';
@@ -13,25 +13,7 @@ import { specialtyLabel } from './labels.js';
  */
 export function InvitationsPage() {
   const { t } = useI18n();
-  const [assignments, setAssignments] = useState<AssignmentView[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [reload, setReload] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    expertsApi
-      .myAssignments(controller.signal)
-      .then((list) => {
-        setAssignments(list);
-        setError(null);
-      })
-      .catch((caught: unknown) => {
-        if (!controller.signal.aborted) setError(caught);
-      });
-    return () => controller.abort();
-  }, [reload]);
-
-  const refresh = useCallback(() => setReload((n) => n + 1), []);
+  const { data: assignments, error, reload: refresh } = useLoaded<AssignmentView[]>((signal) => expertsApi.myAssignments(signal), []);
 
   return (
     <div className="invitations-page" data-testid="invitations-page">
@@ -49,17 +31,8 @@ export function InvitationsPage() {
         <div className="section-heading">
           <h2 id="invitations-list-title">{t('invitations.listTitle')}</h2>
         </div>
-        {error !== null && (
-          <p className="form-error" role="alert" data-testid="invitations-error">
-            {errorMessage(t, error)}
-          </p>
-        )}
-        {assignments === null && error === null && (
-          <div className="loading" role="status">
-            <span className="spinner" aria-hidden="true" />
-            {t('app.loading')}
-          </div>
-        )}
+        <ErrorLine error={error} testId="invitations-error" />
+        {assignments === null && error === null && <Loading />}
         {assignments?.length === 0 && (
           <p className="muted" data-testid="invitations-none">
             {t('invitations.none')}
@@ -83,22 +56,15 @@ function Invitation({ assignment, onChanged }: { assignment: AssignmentView; onC
   const { t, locale } = useI18n();
   const [declining, setDeclining] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
   async function answer(accept: boolean) {
     if (!accept && !reason.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await expertsApi.respond(assignment.id, accept, accept ? undefined : reason.trim());
       setDeclining(false);
       onChanged();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -146,11 +112,7 @@ function Invitation({ assignment, onChanged }: { assignment: AssignmentView; onC
           </div>
         </form>
       )}
-      {error !== null && (
-        <p className="form-error" role="alert" data-testid="invitation-error">
-          {errorMessage(t, error)}
-        </p>
-      )}
+      <ErrorLine error={error} testId="invitation-error" />
     </li>
   );
 }
@@ -160,8 +122,7 @@ function ConflictForm() {
   const { t, locale } = useI18n();
   const [organisationId, setOrganisationId] = useState('');
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<{ organisationId: number; declaredAt: string } | null>(null);
   const id = Number(organisationId);
   const valid = /^\d{1,12}$/.test(organisationId.trim()) && id > 0 && reason.trim().length > 0;
@@ -169,19 +130,13 @@ function ConflictForm() {
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!valid) return;
-    setBusy(true);
-    setError(null);
     setDone(null);
-    try {
+    await run(async () => {
       const answer = await expertsApi.declareConflict(id, reason.trim());
       setDone(answer);
       setOrganisationId('');
       setReason('');
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -208,11 +163,7 @@ function ConflictForm() {
           {t('conflict.done', { id: done.organisationId, at: shanghaiTime(done.declaredAt, locale) })}
         </p>
       )}
-      {error !== null && (
-        <p className="form-error" role="alert" data-testid="conflict-error">
-          {errorMessage(t, error)}
-        </p>
-      )}
+      <ErrorLine error={error} testId="conflict-error" />
     </section>
   );
 }

@@ -4,87 +4,19 @@
  * what leaves the page is an official's decrypted share, or a bidder's bid content key (never a
  * private key).
  */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { UserView } from '../../../contracts/index.js';
 import type { OpeningView } from '../../../contracts/opening.js';
-import { describeCertificate } from '../../../crypto/certificates.js';
 import { openBytes } from '../../../crypto/envelope.js';
 import { unlockBid } from '../../../crypto/sealed-bid.js';
 import { isApiError } from '../api.js';
+import { KeyLoader, type LoadedKey } from '../components/KeyLoader.js';
 import { errorMessage } from '../errors.js';
 import { base64ToBytes, shanghaiTime } from '../format.js';
 import type { MessageKey } from '../i18n.js';
-import { KeyFileError, readPkcs12, type KeyFile } from '../keyfile.js';
 import { useI18n } from '../LocaleContext.js';
 import { bytesToBase64 } from './hallFormat.js';
 import * as openingApi from './openingApi.js';
-
-export interface LoadedKey extends KeyFile {
-  serial: string;
-  subject: string;
-  notAfter: string;
-}
-
-/** Loads a .p12 with its password; `prefix` namespaces the data-testids (official-…, bidder-…). */
-function KeyLoader({ prefix, loaded, onLoaded, onForget, expectUscc }: { prefix: string; loaded: LoadedKey | null; onLoaded(key: LoadedKey): void; onForget(): void; expectUscc?: string }) {
-  const { t, locale } = useI18n();
-  const [file, setFile] = useState<File | null>(null);
-  const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-
-  async function load(event: FormEvent) {
-    event.preventDefault();
-    setProblem(null);
-    if (!file) return setProblem(t('bid.keyChoose'));
-    try {
-      const key = readPkcs12(new Uint8Array(await file.arrayBuffer()), password);
-      const info = describeCertificate(key.certificatePem);
-      if (expectUscc && info.subject.uscc !== expectUscc) return setProblem(t('bid.keyWrongHolder', { uscc: expectUscc }));
-      onLoaded({ ...key, serial: info.serial, subject: info.subject.organization ?? info.subject.commonName ?? '', notAfter: info.notAfter.toISOString() });
-      setPassword('');
-    } catch (error) {
-      setProblem(error instanceof KeyFileError ? t(`keyfile.${error.code}`) : t('keyfile.KEYFILE_MALFORMED'));
-    }
-  }
-
-  if (loaded) {
-    return (
-      <p data-testid={`${prefix}-key-loaded`} data-serial={loaded.serial}>
-        {t('bid.keyLoaded', { subject: loaded.subject, serial: loaded.serial, until: shanghaiTime(loaded.notAfter, locale) })}{' '}
-        <button type="button" className="button button--small" onClick={onForget} data-testid={`${prefix}-key-forget`}>
-          {t('bid.keyForget')}
-        </button>
-      </p>
-    );
-  }
-  return (
-    <form onSubmit={load} noValidate data-testid={`${prefix}-key-form`}>
-      <div className="field">
-        <label htmlFor={`${prefix}-keyfile`}>{t('bid.keyFile')}</label>
-        <input id={`${prefix}-keyfile`} type="file" accept=".p12,.pfx,application/x-pkcs12" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid={`${prefix}-keyfile`} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${prefix}-key-password`}>{t('cert.password')}</label>
-        <input
-          id={`${prefix}-key-password`}
-          type="password"
-          autoComplete="off"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          data-testid={`${prefix}-key-password`}
-        />
-      </div>
-      <button type="submit" className="button" data-testid={`${prefix}-key-load`}>
-        {t('bid.keyLoad')}
-      </button>
-      {problem && (
-        <p className="form-error" role="alert" data-testid={`${prefix}-key-error`}>
-          {problem}
-        </p>
-      )}
-    </form>
-  );
-}
 
 /**
  * The opened share file is the share's canonical JSON and a newline (crypto/opening-key.ts

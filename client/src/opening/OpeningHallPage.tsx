@@ -8,7 +8,7 @@ import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
 import type { UserView } from '../../../contracts/index.js';
 import type { OpeningEvent, OpeningRecord, OpeningResultView, OpeningView } from '../../../contracts/opening.js';
 import type { TradeView } from '../../../contracts/trades.js';
-import { errorMessage } from '../errors.js';
+import { ErrorLine, Loading, ViewPending } from '../components/async.js';
 import { shanghaiTime, yuan } from '../format.js';
 import type { MessageKey } from '../i18n.js';
 import { useI18n } from '../LocaleContext.js';
@@ -39,35 +39,13 @@ export function OpeningHallPage({ id, user }: { id: number; user: UserView }) {
   }, [id, view?.state]);
 
   if (view === null) {
-    if (hall.error !== null) {
-      return (
-        <div className="trade-page" data-testid="opening-hall-error">
-          <p className="form-error" role="alert">
-            {errorMessage(t, hall.error)}
-          </p>
-          <a className="button" href={viewHref({ name: 'trade', id })}>
-            {t('opening.backToTrade')}
-          </a>
-        </div>
-      );
-    }
-    return (
-      <div className="loading" role="status">
-        <span className="spinner" aria-hidden="true" />
-        {t('app.loading')}
-      </div>
-    );
+    return <ViewPending error={hall.error} className="trade-page" testId="opening-hall-error" back={{ href: viewHref({ name: 'trade', id }), label: t('opening.backToTrade') }} />;
   }
 
   const isStaff = HALL_STAFF.has(user.role);
   const isOfficial = user.role === 'official' && (trade === null || trade.officials.some((o) => o.userId === user.id));
   const isBidder = user.role === 'bidder';
-  const fallback = (
-    <div className="loading" role="status">
-      <span className="spinner" aria-hidden="true" />
-      {t('app.loading')}
-    </div>
-  );
+  const fallback = <Loading />;
 
   return (
     <div className="trade-page opening-hall" data-testid="opening-hall" data-trade-id={id} data-state={view.state} data-mode={view.mode} data-last-seq={hall.lastSeq}>
@@ -450,11 +428,7 @@ function ConfirmPanel({ tradeId, view, serverTime, onView }: { tradeId: number; 
           {t(problem)}
         </p>
       )}
-      {error !== null && (
-        <p className="form-error" role="alert" data-testid="confirm-error">
-          {errorMessage(t, error)}
-        </p>
-      )}
+      <ErrorLine error={error} testId="confirm-error" />
     </section>
   );
 }
@@ -563,11 +537,7 @@ function StaffPanel({ tradeId, view, events, serverTime, onView }: { tradeId: nu
           </button>
         </form>
       )}
-      {error !== null && (
-        <p className="form-error" role="alert" data-testid="staff-error">
-          {errorMessage(t, error)}
-        </p>
-      )}
+      <ErrorLine error={error} testId="staff-error" />
     </section>
   );
 }

@@ -1,17 +1,15 @@
-import { lazy, Suspense, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { ComplianceCheck } from '../../../contracts/evaluation.js';
 import type { UserView } from '../../../contracts/index.js';
 import type { Correction, RecheckOutcome, RecheckView } from '../../../contracts/recheck.js';
-import { errorMessage } from '../errors.js';
+import { PresenceBadge, RoomAlerts, useAction, ViewPending } from '../components/async.js';
+import { SignStep } from '../components/SignStep.js';
 import { shanghaiTime, yuan } from '../format.js';
 import { useI18n } from '../LocaleContext.js';
 import { viewHref } from '../route.js';
 import { describeDiff, kindName, outcomeName, triggerName } from './labels.js';
 import * as recheckApi from './recheckApi.js';
 import { useRecheckRoom } from './useRecheckRoom.js';
-
-/** Signing needs node-forge and the crypto library: loaded only when a member signs. */
-const RecheckSignPanel = lazy(() => import('./RecheckSignPanel.js').then((m) => ({ default: m.RecheckSignPanel })));
 
 /** Same values as contracts' COMPLIANCE_CHECKS (a value import would pull zod in). */
 const CHECKS: ComplianceCheck[] = ['formal', 'qualification', 'responsiveness'];
@@ -27,43 +25,12 @@ export function RecheckRoomPage({ id, user }: { id: number; user: UserView }) {
   const { t, locale } = useI18n();
   const room = useRecheckRoom(id);
   const view = room.view;
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [findingItem, setFindingItem] = useState<string>('');
-
-  async function act(run: () => Promise<RecheckView>): Promise<boolean> {
-    setBusy(true);
-    setProblem(null);
-    try {
-      room.accept(await run());
-      return true;
-    } catch (error) {
-      setProblem(errorMessage(t, error));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error: actionError, run } = useAction();
+  const act = (request: () => Promise<RecheckView>) => run(async () => room.accept(await request()));
 
   if (view === null) {
-    if (room.error !== null) {
-      return (
-        <div className="evaluation-page">
-          <p className="form-error" role="alert" data-testid="recheck-error">
-            {errorMessage(t, room.error)}
-          </p>
-          <a className="button" href={viewHref({ name: 'trades' })}>
-            {t('trade.back')}
-          </a>
-        </div>
-      );
-    }
-    return (
-      <div className="loading" role="status">
-        <span className="spinner" aria-hidden="true" />
-        {t('app.loading')}
-      </div>
-    );
+    return <ViewPending error={room.error} className="evaluation-page" errorTestId="recheck-error" back={{ href: viewHref({ name: 'trades' }), label: t('trade.back') }} />;
   }
 
   const me = view.members.find((m) => m.userId === user.id) ?? null;
@@ -114,16 +81,7 @@ export function RecheckRoomPage({ id, user }: { id: number; user: UserView }) {
         </div>
       </section>
 
-      {room.joinError && (
-        <p className="form-error" role="alert" data-testid="recheck-join-error">
-          {t('evaluation.joinFailed', { code: room.joinError })}
-        </p>
-      )}
-      {problem && (
-        <p className="form-error" role="alert" data-testid="recheck-problem">
-          {problem}
-        </p>
-      )}
+      <RoomAlerts prefix="recheck" joinError={room.joinError} error={actionError} />
 
       <section aria-labelledby="recheck-grounds-title">
         <div className="section-heading">
@@ -167,7 +125,7 @@ export function RecheckRoomPage({ id, user }: { id: number; user: UserView }) {
                       {m.userId === user.id && ` (${t('evaluation.members.me')})`}
                     </td>
                     <td>
-                      <span className={`presence presence--${present ? 'in' : 'out'}`}>{present ? t('evaluation.members.online') : t('evaluation.members.offline')}</span>
+                      <PresenceBadge present={present} />
                     </td>
                     <td>
                       {m.signed === 'signed' ? t('evaluation.members.signed') : m.signed === 'refused' ? `${t('evaluation.members.refused')}：${m.refusedReason ?? ''}` : '—'}
@@ -312,22 +270,15 @@ export function RecheckRoomPage({ id, user }: { id: number; user: UserView }) {
               </a>
             </p>
           )}
-          {view.state === 'signing' && me && me.signed === null && (
-            <Suspense
-              fallback={
-                <p role="status">
-                  <span className="spinner" aria-hidden="true" /> {t('app.loading')}
-                </p>
-              }
-            >
-              <RecheckSignPanel view={view} onView={room.accept} />
-            </Suspense>
-          )}
-          {me && me.signed !== null && (
-            <p className="notice notice--info" role="status" data-testid="recheck-my-signature" data-signed={me.signed}>
-              {me.signed === 'signed' ? t('evaluation.sign.done') : t('evaluation.sign.refusedDone')}
-            </p>
-          )}
+          <SignStep
+            idPrefix="recheck"
+            pending={view.state === 'signing' && me !== null && me.signed === null}
+            signed={me?.signed}
+            digestHex={view.reportSha256}
+            intro="recheck.sign.intro"
+            submitLabel="recheck.sign.submit"
+            submit={async (answer) => room.accept(await recheckApi.sign(view.id, answer))}
+          />
           {view.state === 'closed' && (
             <p className="notice notice--info" role="status" data-testid="recheck-closed">
               {t('recheck.report.closed')}

@@ -4,6 +4,7 @@ import type { RecheckView } from '../../../contracts/recheck.js';
 import type { TradeView } from '../../../contracts/trades.js';
 import { isApiError } from '../api.js';
 import { RefusalBox } from '../award/RefusalBox.js';
+import { useAction } from '../components/async.js';
 import { runDraw } from '../experts/expertsApi.js';
 import { shanghaiTime } from '../format.js';
 import { useI18n } from '../LocaleContext.js';
@@ -101,24 +102,17 @@ function RequestForm({ trade, onDone }: { trade: TradeView; onDone(): void }) {
   const { t, locale } = useI18n();
   const [grounds, setGrounds] = useState<string[]>([]);
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!grounds.length || !note.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await recheckApi.requestRecheck(trade.id, grounds, note.trim());
       setGrounds([]);
       setNote('');
       onDone();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -153,24 +147,17 @@ function PanelDraw({ trade, recheck, onChanged }: { trade: TradeView; recheck: R
   const { t } = useI18n();
   const [specialty, setSpecialty] = useState('');
   const [count, setCount] = useState('3');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const n = Number(count);
     if (!/^[a-z][a-z0-9_]{1,31}$/.test(specialty.trim()) || !Number.isInteger(n) || n < 1) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const draw = await recheckApi.commitPanelDraw(trade.id, [{ specialty: specialty.trim(), count: n }]);
       await runDraw(trade.id, draw.id);
       onChanged();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -4,13 +4,12 @@ import type { UserView } from '../../../contracts/index.js';
 import type { BidReceiptView, BidView } from '../../../contracts/bids.js';
 import type { TradeView } from '../../../contracts/trades.js';
 import { buildBidPackage, type BidAttachment } from '../../../crypto/bid-package.js';
-import { describeCertificate } from '../../../crypto/certificates.js';
 import { sealBid } from '../../../crypto/sealed-bid.js';
 import { webProvider } from '../../../crypto/web/provider.js';
 import { isApiError } from '../api.js';
+import { KeyLoader, type LoadedKey } from '../components/KeyLoader.js';
 import { errorMessage } from '../errors.js';
 import { base64ToBytes, bytes, saveFile, shanghaiTime, yuan, yuanToFen } from '../format.js';
-import { KeyFileError, readPkcs12, type KeyFile } from '../keyfile.js';
 import { useI18n } from '../LocaleContext.js';
 import * as tradesApi from '../tradesApi.js';
 
@@ -21,12 +20,6 @@ type Phase =
   | { kind: 'failed'; error: unknown }
   | { kind: 'done'; receipt: BidReceiptView };
 
-interface LoadedKey extends KeyFile {
-  serial: string;
-  subject: string;
-  notAfter: string;
-}
-
 /**
  * 投标: the bidder's key file is opened here, the bid package (bid.json + attachments) is built,
  * signed and sealed to the trade's opening certificate here, and only the sealed envelope and its
@@ -34,10 +27,7 @@ interface LoadedKey extends KeyFile {
  */
 export function BidPanel({ trade, user }: { trade: TradeView; user: UserView }) {
   const { t, locale } = useI18n();
-  const [keyFile, setKeyFile] = useState<File | null>(null);
-  const [keyPassword, setKeyPassword] = useState('');
   const [key, setKey] = useState<LoadedKey | null>(null);
-  const [keyProblem, setKeyProblem] = useState<string | null>(null);
 
   const lots = trade.notice.lots;
   const [lot, setLot] = useState(lots[0]?.no ?? '1');
@@ -71,22 +61,6 @@ export function BidPanel({ trade, user }: { trade: TradeView; user: UserView }) 
   const clockOffset = Date.parse(trade.serverTime) - Date.now();
   const beforeDeadline = Date.now() + clockOffset < Date.parse(trade.bidDeadline);
   const busy = phase.kind === 'sealing' || phase.kind === 'uploading';
-
-  async function loadKey(event: FormEvent) {
-    event.preventDefault();
-    setKeyProblem(null);
-    if (!keyFile) return setKeyProblem(t('bid.keyChoose'));
-    try {
-      const loaded = readPkcs12(new Uint8Array(await keyFile.arrayBuffer()), keyPassword);
-      const info = describeCertificate(loaded.certificatePem);
-      const uscc = user.organisation?.uscc;
-      if (uscc && info.subject.uscc !== uscc) return setKeyProblem(t('bid.keyWrongHolder', { uscc }));
-      setKey({ ...loaded, serial: info.serial, subject: info.subject.organization ?? info.subject.commonName ?? '', notAfter: info.notAfter.toISOString() });
-      setKeyPassword('');
-    } catch (error) {
-      setKeyProblem(error instanceof KeyFileError ? t(`keyfile.${error.code}`) : t('keyfile.KEYFILE_MALFORMED'));
-    }
-  }
 
   async function submit(event: FormEvent, replaces?: number) {
     event.preventDefault();
@@ -181,40 +155,7 @@ export function BidPanel({ trade, user }: { trade: TradeView; user: UserView }) 
     <div className="bid-panel" data-testid="bid-panel">
       <h3>{t('bid.keyTitle')}</h3>
       <p>{t('bid.keyIntro')}</p>
-      {key ? (
-        <p data-testid="bid-key-loaded" data-serial={key.serial}>
-          {t('bid.keyLoaded', { subject: key.subject, serial: key.serial, until: shanghaiTime(key.notAfter, locale) })}{' '}
-          <button type="button" className="button button--small" onClick={() => setKey(null)} data-testid="bid-key-forget">
-            {t('bid.keyForget')}
-          </button>
-        </p>
-      ) : (
-        <form onSubmit={loadKey} noValidate data-testid="bid-key-form">
-          <div className="field">
-            <label htmlFor="bid-keyfile">{t('bid.keyFile')}</label>
-            <input id="bid-keyfile" type="file" accept=".p12,.pfx,application/x-pkcs12" onChange={(e) => setKeyFile(e.target.files?.[0] ?? null)} data-testid="bid-keyfile" />
-          </div>
-          <div className="field">
-            <label htmlFor="bid-key-password">{t('cert.password')}</label>
-            <input
-              id="bid-key-password"
-              type="password"
-              autoComplete="off"
-              value={keyPassword}
-              onChange={(e) => setKeyPassword(e.target.value)}
-              data-testid="bid-key-password"
-            />
-          </div>
-          <button type="submit" className="button" data-testid="bid-key-load">
-            {t('bid.keyLoad')}
-          </button>
-          {keyProblem && (
-            <p className="form-error" role="alert" data-testid="bid-key-error">
-              {keyProblem}
-            </p>
-          )}
-        </form>
-      )}
+      <KeyLoader prefix="bid" loaded={key} onLoaded={setKey} onForget={() => setKey(null)} {...(user.organisation?.uscc ? { expectUscc: user.organisation.uscc } : {})} />
 
       <h3>{current ? t('bid.replaceTitle') : t('bid.formTitle')}</h3>
       {!beforeDeadline && <p className="form-error">{t('error.BID_DEADLINE_PASSED')}</p>}

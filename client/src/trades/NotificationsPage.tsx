@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { errorMessage } from '../errors.js';
+import { ErrorLine } from '../components/async.js';
 import { shanghaiTime } from '../format.js';
 import { useI18n } from '../LocaleContext.js';
 import type { NotificationsState } from '../notifications.js';
@@ -25,11 +25,7 @@ export function NotificationsPage({ notifications }: { notifications: Notificati
           </div>
         </div>
       </section>
-      {error !== null && (
-        <p className="form-error" role="alert">
-          {errorMessage(t, error)}
-        </p>
-      )}
+      <ErrorLine error={error} />
       {list.length === 0 ? (
         <p data-testid="notifications-empty">{t('notifications.none')}</p>
       ) : (

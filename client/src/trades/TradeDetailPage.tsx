@@ -4,6 +4,7 @@ import type { DocumentKind, DocumentView, DownloadView, RegistrationView, TradeV
 import { isApiError, request } from '../api.js';
 import { AwardSection } from '../award/AwardSection.js';
 import { ObjectionsSection, TradeDecisions } from '../complaints/ObjectionsSection.js';
+import { ErrorLine, useAction } from '../components/async.js';
 import { RechecksSection } from '../recheck/RechecksSection.js';
 import { errorMessage } from '../errors.js';
 import { listDraws } from '../experts/expertsApi.js';
@@ -511,11 +512,7 @@ function StaffUpload({ trade, onChanged }: { trade: TradeView; onChanged(): void
         <button type="submit" className="button button--primary" disabled={!file || !title.trim() || progress !== null} data-testid="doc-submit">
           {t('upload.submit')}
         </button>
-        {error !== null && (
-          <p className="form-error" role="alert" data-testid="doc-error">
-            {errorMessage(t, error)}
-          </p>
-        )}
+        <ErrorLine error={error} testId="doc-error" />
         {done && (
           <p role="status" data-testid="doc-uploaded">
             {t('upload.done', { title: done.title, sha256: done.sha256 })}
@@ -545,11 +542,7 @@ function DownloadRegister({ tradeId }: { tradeId: number }) {
       <button type="button" className="button" onClick={load} data-testid="download-register-load">
         {register ? t('register.refresh') : t('register.show')}
       </button>
-      {error !== null && (
-        <p className="form-error" role="alert">
-          {errorMessage(t, error)}
-        </p>
-      )}
+      <ErrorLine error={error} />
       {register && (
         <>
           <h3>{t('register.registrations', { n: register.registrations.length })}</h3>
@@ -591,20 +584,13 @@ function DownloadRegister({ tradeId }: { tradeId: number }) {
 
 function BidderSection({ trade, user, onChanged }: { trade: TradeView; user: UserView; onChanged(): void }) {
   const { t, locale } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
   async function register() {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await tradesApi.registerForTrade(trade.id);
       onChanged();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -622,11 +608,7 @@ function BidderSection({ trade, user, onChanged }: { trade: TradeView; user: Use
           </button>
         </>
       )}
-      {error !== null && (
-        <p className="form-error" role="alert" data-testid="register-error">
-          {errorMessage(t, error)}
-        </p>
-      )}
+      <ErrorLine error={error} testId="register-error" />
       {trade.registered && (
         <Suspense
           fallback={
@@ -646,30 +628,19 @@ function BidderSection({ trade, user, onChanged }: { trade: TradeView; user: Use
 /** 流标: staff tender the failed trade again, as a new draft linked to this one. */
 function RetenderButton({ tradeId }: { tradeId: number }) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   async function retender() {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const draft = await request<TradeView>('POST', `/api/trades/${tradeId}/retender`, { body: {} });
       window.location.hash = viewHref({ name: 'trade', id: draft.id });
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <>
       <button type="button" className="button button--primary" disabled={busy} onClick={retender} data-testid="trade-retender">
         {t('trade.retender')}
       </button>
-      {error !== null && (
-        <p className="form-error" role="alert" data-testid="trade-retender-error">
-          {errorMessage(t, error)}
-        </p>
-      )}
+      <ErrorLine error={error} testId="trade-retender-error" />
     </>
   );
 }

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { UserView } from '../../../contracts/index.js';
 import type { TradeView } from '../../../contracts/trades.js';
-import { errorMessage } from '../errors.js';
 import { shanghaiTime, yuan } from '../format.js';
+import { ErrorLine } from '../components/async.js';
 import { useI18n } from '../LocaleContext.js';
 import { viewHref } from '../route.js';
 import * as tradesApi from '../tradesApi.js';
@@ -51,11 +51,7 @@ export function TradeListPage({ user }: { user: UserView | null }) {
           </div>
         </div>
       </section>
-      {error !== null && (
-        <p className="form-error" role="alert" data-testid="trade-list-error">
-          {errorMessage(t, error)}
-        </p>
-      )}
+      <ErrorLine error={error} testId="trade-list-error" />
       {trades === null && error === null && (
         <div className="loading" role="status">
           <span className="spinner" aria-hidden="true" />

@@ -39,6 +39,8 @@ export interface TransitionSpec<S, C, P = unknown> {
   effects: readonly EffectSpec<S, C, P>[];
   /** After commit (notifications, broadcasts); failures are logged, never undo the transition. */
   after?: (subject: S, ctx: C) => Promise<void>;
+  /** Fired only through this module route (which writes the module's own records with it); the generic transitions route refuses it. */
+  route?: string;
 }
 
 export interface MethodTable<S, C> {
@@ -62,6 +64,8 @@ export interface LifecycleStore<S> {
 
 export interface FireOptions<S> {
   reason?: string | null;
+  /** Fired through the generic transitions route: transitions that a module route owns are refused. */
+  generic?: boolean;
   /** The calling module's own writes, inside the firing transaction after the declared effects (e.g. the publicity row with its dates). */
   effect?: (t: Transaction, subject: S) => Promise<void>;
 }
@@ -119,7 +123,7 @@ export class LifecycleEngine<S, C> {
   available(subject: S, role: Role | null): string[] {
     const state = this.store.stateOf(subject);
     return this.table(this.store.methodOf(subject))
-      .transitions.filter((tr) => tr.by !== 'clock' && tr.by !== 'system' && tr.from.includes(state) && role !== null && tr.by.includes(role))
+      .transitions.filter((tr) => tr.by !== 'clock' && tr.by !== 'system' && !tr.route && tr.from.includes(state) && role !== null && tr.by.includes(role))
       .map((tr) => tr.name);
   }
 
@@ -143,6 +147,9 @@ export class LifecycleEngine<S, C> {
     const transition = this.table(this.store.methodOf(subject)).transitions.find((tr) => tr.name === name);
     if (!transition) throw new AppError('TRANSITION_UNKNOWN', `method ${this.store.methodOf(subject)} has no transition ${name}`);
     this.checkActor(transition, actor);
+    if (options.generic && transition.route) {
+      throw new AppError('TRANSITION_FORBIDDEN', `${name} is fired through ${transition.route}`, { extra: { route: transition.route } });
+    }
     await this.assertNotHeld(subject, name);
     const from = this.store.stateOf(subject);
     if (!transition.from.includes(from)) {

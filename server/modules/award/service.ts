@@ -37,7 +37,7 @@ import type { EvaluationService } from '../evaluation/service.js';
 import type { IdentityService } from '../identity/service.js';
 import type { TradeRow } from '../trades/models.js';
 import type { TradeService } from '../trades/service.js';
-import { defineAwardModels, type AwardModels, type AwardRow, type CandidateRow, type PublicityRow } from './models.js';
+import { defineAwardModels, type AwardModels, type AwardRow, type PublicityRow } from './models.js';
 import { renderAwardNotice, renderResultNotice, rmbCapitals, type NoticeFacts } from './pdf.js';
 import { yuan } from '../opening/pdf.js';
 

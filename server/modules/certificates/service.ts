@@ -12,7 +12,8 @@ import {
   type CheckedCertificate,
   type RevocationReason,
 } from '../../../crypto/certificates.js';
-import { CertificateError } from '../../../crypto/errors.js';
+import { CertificateError, isCryptoError } from '../../../crypto/errors.js';
+import { base64ToBytes } from '../../../crypto/pkijs-support.js';
 import { initCaDir, type CaDir } from '../../../crypto/node/ca-dir.js';
 import type { Config } from '../../config.js';
 import { lockFor, type Db } from '../../db/index.js';
@@ -360,6 +361,26 @@ export class CertificateService {
    * and the holder link (CERT_SUBJECT_MISMATCH). Platform certificates are also checked against
    * the register (a revocation counts even before a relying party fetched the CRL).
    */
+  /**
+   * A member's signature over a report's SHA-256 (CMS SignedData, detached digest; evaluation and
+   * recheck reports): verifies it, checks the signer's certificate is the caller's own and usable for
+   * signatures now, and answers the DER to store. A signature over anything else is
+   * BID_SIGNATURE_INVALID; certificate problems keep their CERT_* codes.
+   */
+  async verifyReportSignature(signatureBase64: string, sha256Hex: string, userId: number, at: Date, what: string): Promise<Buffer> {
+    const der = base64ToBytes(signatureBase64);
+    if (!der) throw new AppError('VALIDATION_FAILED', 'signature must be base64 DER');
+    try {
+      const verified = await verifySignedData(der, { detachedDigest: { hash: 'SHA-256', value: new Uint8Array(Buffer.from(sha256Hex, 'hex')) }, provider: nodeProvider });
+      await this.assertUsable(verified.signerCertificatePem, { userId, usage: 'signature', at });
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (isCryptoError(error) && error.code.startsWith('CERT_')) throw error;
+      throw new AppError('BID_SIGNATURE_INVALID', `the signature does not verify over the ${what} digest: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return Buffer.from(der);
+  }
+
   async assertUsable(certPem: string | Uint8Array, options: UsableOptions): Promise<UsableCertificate> {
     const checked = await checkCertificate(certPem, {
       trustAnchorsPem: this.trustAnchorsPem(),

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { Op, QueryTypes, type Transaction } from 'sequelize';
+import { Op, QueryTypes, type FindOptions, type Transaction, type WhereOptions } from 'sequelize';
 import {
   OBJECTION_LABELS,
   SUBJECT_LABELS,
@@ -496,32 +496,40 @@ export class ComplaintService {
   }
 
   async tradeObjections(actor: Actor, tradeId: number, status?: ObjectionStatus): Promise<ObjectionView[]> {
-    const trade = await this.trades.visible(tradeId, actor);
-    const where: Record<string, unknown> = { tradeId };
-    if (status) where.status = status;
-    if (actor.role === 'bidder') {
-      if (!actor.organisationId) return [];
-      where.organisationId = actor.organisationId;
-    } else if (!this.trades.canManage(actor, trade) && !this.supervises(actor, trade)) {
-      throw new AppError('NOT_PARTICIPANT', 'objections are for the parties concerned');
-    }
-    const rows = await this.models.Objection.findAll({ where, order: [['id', 'ASC']] });
-    return Promise.all(rows.map((r) => this.objectionView(r, trade)));
+    return this.partiesRows(actor, tradeId, status, 'objections', (options) => this.models.Objection.findAll(options), (row, trade) => this.objectionView(row, trade));
   }
 
   /** The caller's objections: a bidder's organisation's; staff, agents and supervisors: those on trades they manage or oversee. */
   async myObjections(actor: Actor, status?: ObjectionStatus): Promise<ObjectionView[]> {
-    const where: Record<string, unknown> = {};
-    if (status) where.status = status;
+    return this.callersRows(actor, status, (options) => this.models.Objection.findAll(options), (row, trade) => this.objectionView(row, trade));
+  }
+
+  /** One trade's objections or complaints as the caller may read them: a bidder its organisation's, the trade's managers and supervisors all. */
+  private async partiesRows<R, V>(actor: Actor, tradeId: number, status: string | undefined, what: string, find: (options: FindOptions) => Promise<R[]>, view: (row: R, trade: TradeRow) => Promise<V>): Promise<V[]> {
+    const trade = await this.trades.visible(tradeId, actor);
+    const where: WhereOptions = { tradeId, ...(status ? { status } : {}) };
     if (actor.role === 'bidder') {
       if (!actor.organisationId) return [];
-      where.organisationId = actor.organisationId;
+      Object.assign(where, { organisationId: actor.organisationId });
+    } else if (!this.trades.canManage(actor, trade) && !this.supervises(actor, trade)) {
+      throw new AppError('NOT_PARTICIPANT', `${what} are for the parties concerned`);
     }
-    const rows = await this.models.Objection.findAll({ where, order: [['id', 'DESC']], limit: 500 });
-    const out: ObjectionView[] = [];
+    const rows = await find({ where, order: [['id', 'ASC']] });
+    return Promise.all(rows.map((r) => view(r, trade)));
+  }
+
+  /** Objections or complaints across trades that the caller is a party to (newest first, at most 200). */
+  private async callersRows<R extends { tradeId: number; organisationId: number }, V>(actor: Actor, status: string | undefined, find: (options: FindOptions) => Promise<R[]>, view: (row: R, trade: TradeRow) => Promise<V>): Promise<V[]> {
+    const where: WhereOptions = status ? { status } : {};
+    if (actor.role === 'bidder') {
+      if (!actor.organisationId) return [];
+      Object.assign(where, { organisationId: actor.organisationId });
+    }
+    const rows = await find({ where, order: [['id', 'DESC']], limit: 500 });
+    const out: V[] = [];
     for (const row of rows) {
       const trade = await this.trades.get(row.tradeId);
-      if (this.isParty(actor, trade, row.organisationId)) out.push(await this.objectionView(row, trade));
+      if (this.isParty(actor, trade, row.organisationId)) out.push(await view(row, trade));
       if (out.length >= 200) break;
     }
     return out;
@@ -833,34 +841,11 @@ export class ComplaintService {
   }
 
   async tradeComplaints(actor: Actor, tradeId: number, status?: ComplaintStatus): Promise<ComplaintView[]> {
-    const trade = await this.trades.visible(tradeId, actor);
-    const where: Record<string, unknown> = { tradeId };
-    if (status) where.status = status;
-    if (actor.role === 'bidder') {
-      if (!actor.organisationId) return [];
-      where.organisationId = actor.organisationId;
-    } else if (!this.trades.canManage(actor, trade) && !this.supervises(actor, trade)) {
-      throw new AppError('NOT_PARTICIPANT', 'complaints are for the parties concerned');
-    }
-    const rows = await this.models.Complaint.findAll({ where, order: [['id', 'ASC']] });
-    return Promise.all(rows.map((r) => this.complaintView(r, trade)));
+    return this.partiesRows(actor, tradeId, status, 'complaints', (options) => this.models.Complaint.findAll(options), (row, trade) => this.complaintView(row, trade));
   }
 
   async myComplaints(actor: Actor, status?: ComplaintStatus): Promise<ComplaintView[]> {
-    const where: Record<string, unknown> = {};
-    if (status) where.status = status;
-    if (actor.role === 'bidder') {
-      if (!actor.organisationId) return [];
-      where.organisationId = actor.organisationId;
-    }
-    const rows = await this.models.Complaint.findAll({ where, order: [['id', 'DESC']], limit: 500 });
-    const out: ComplaintView[] = [];
-    for (const row of rows) {
-      const trade = await this.trades.get(row.tradeId);
-      if (this.isParty(actor, trade, row.organisationId)) out.push(await this.complaintView(row, trade));
-      if (out.length >= 200) break;
-    }
-    return out;
+    return this.callersRows(actor, status, (options) => this.models.Complaint.findAll(options), (row, trade) => this.complaintView(row, trade));
   }
 
   /** Published decisions (公开): all, or one trade's. */

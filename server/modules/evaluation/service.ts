@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Transaction } from 'sequelize';
 import { canonicalJson } from '../../../crypto/canonical-json.js';
-import { nodeProvider } from '../../../crypto/node/provider.js';
-import { base64ToBytes } from '../../../crypto/pkijs-support.js';
-import { verifySignedData } from '../../../crypto/signed-data.js';
-import { isCryptoError } from '../../../crypto/errors.js';
 import { COMPLIANCE_CHECKS, type ComplianceCheck, type EvaluationProgress, type EvaluationResult, type CorrectionView, type EvaluationState, type EvaluationView, type ExplanationView } from '../../../contracts/evaluation.js';
 import type { Db } from '../../db/index.js';
 import { lockFor } from '../../db/index.js';
@@ -539,20 +535,7 @@ export class EvaluationService {
     const member = await this.member(actor, tradeId);
     const evaluation = await this.assertState(tradeId, 'reported');
     if (member.signedAt) throw new AppError('CONFLICT', 'you have answered');
-    let signature: Buffer | null = null;
-    if ('signature' in input) {
-      const der = base64ToBytes(input.signature);
-      if (!der) throw new AppError('VALIDATION_FAILED', 'signature must be base64 DER');
-      try {
-        const verified = await verifySignedData(der, { detachedDigest: { hash: 'SHA-256', value: new Uint8Array(Buffer.from(evaluation.reportSha256!, 'hex')) }, provider: nodeProvider });
-        await this.certificates.assertUsable(verified.signerCertificatePem, { userId: actor.userId, usage: 'signature', at: this.clock.now() });
-      } catch (error) {
-        if (error instanceof AppError) throw error;
-        if (isCryptoError(error) && error.code.startsWith('CERT_')) throw error;
-        throw new AppError('BID_SIGNATURE_INVALID', `the signature does not verify over the report digest: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      signature = Buffer.from(der);
-    }
+    const signature = 'signature' in input ? await this.certificates.verifyReportSignature(input.signature, evaluation.reportSha256!, actor.userId, this.clock.now(), 'report') : null;
     const final = await this.db.transaction(async (t) => {
       await member.update({ signature, refusedReason: 'refuse' in input ? input.refuse : null, signedAt: this.clock.now() }, { transaction: t });
       await this.audit.append(t, { actor, action: signature ? 'evaluation.signed' : 'evaluation.signature_refused', subject: `trade:${tradeId}`, payload: { sha256: evaluation.reportSha256, reason: 'refuse' in input ? input.refuse : null } });

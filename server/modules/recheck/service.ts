@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
 import { canonicalJson } from '../../../crypto/canonical-json.js';
-import { nodeProvider } from '../../../crypto/node/provider.js';
-import { base64ToBytes } from '../../../crypto/pkijs-support.js';
-import { verifySignedData } from '../../../crypto/signed-data.js';
-import { isCryptoError } from '../../../crypto/errors.js';
 import type { EvaluationResult } from '../../../contracts/evaluation.js';
 import type { DrawPurpose } from '../../../contracts/experts.js';
 import {
@@ -34,7 +30,7 @@ import { AppError, isUniqueViolation } from '../../kernel/errors.js';
 import type { DueSource } from '../../kernel/lifecycle/scheduler.js';
 import { findCjkFont } from '../../kernel/pdf.js';
 import type { CertificateService } from '../certificates/service.js';
-import { evaluate, TEMPLATES } from '../evaluation/compute.js';
+import { evaluate } from '../evaluation/compute.js';
 import type { EvaluationService } from '../evaluation/service.js';
 import type { ExpertService } from '../experts/service.js';
 import type { IdentityService } from '../identity/service.js';
@@ -196,6 +192,10 @@ export class RecheckService {
           payload: { recheck: row.id, kind: row.kind, trigger: input.trigger, grounds, note: input.note, objection: input.objectionId ?? null, round, members, diff: { sha256: createHash('sha256').update(canonicalJson(diff)).digest('hex'), items: diff.items.length } },
         });
         await this.notifyStaff(t, trade, 'recheck.opened', `【评标${RECHECK_KIND_NAMES[row.kind].zh}】${trade.title}`, `交易 ${trade.code} 的评标结果已启动${RECHECK_KIND_NAMES[row.kind].zh}（${RECHECK_TRIGGER_NAMES[input.trigger].zh}）；复核结束前不得公示、定标。 / A recheck of trade ${trade.code} was opened (${input.trigger}); publicity and award wait for it.`);
+        // the original committee is asked to the recheck room (a panel learns of it through its draw's invitations)
+        if (members.length) {
+          await this.trades.notifier.queue(t, trade.id, members, 'recheck.opened', `【评标${RECHECK_KIND_NAMES[row.kind].zh}】${trade.title}：请进入复核室`, `交易 ${trade.code} 的评标结果需由原评标委员会复核（${RECHECK_TRIGGER_NAMES[input.trigger].zh}），请进入复核室（#/rechecks/${row.id}）审查平台标出的问题并签署复核报告。 / Your committee is asked to recheck trade ${trade.code}: open the recheck room (#/rechecks/${row.id}).`);
+        }
         return row.id;
       });
     } catch (error) {
@@ -483,20 +483,7 @@ export class RecheckService {
     const member = await this.member(actor, recheck);
     this.assertState(recheck, 'signing');
     if (member.signedAt) throw new AppError('CONFLICT', 'you have answered');
-    let signature: Buffer | null = null;
-    if ('signature' in input) {
-      const der = base64ToBytes(input.signature);
-      if (!der) throw new AppError('VALIDATION_FAILED', 'signature must be base64 DER');
-      try {
-        const verified = await verifySignedData(der, { detachedDigest: { hash: 'SHA-256', value: new Uint8Array(Buffer.from(recheck.reportSha256!, 'hex')) }, provider: nodeProvider });
-        await this.certificates.assertUsable(verified.signerCertificatePem, { userId: actor.userId, usage: 'signature', at: this.clock.now() });
-      } catch (error) {
-        if (error instanceof AppError) throw error;
-        if (isCryptoError(error) && error.code.startsWith('CERT_')) throw error;
-        throw new AppError('BID_SIGNATURE_INVALID', `the signature does not verify over the recheck report digest: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      signature = Buffer.from(der);
-    }
+    const signature = 'signature' in input ? await this.certificates.verifyReportSignature(input.signature, recheck.reportSha256!, actor.userId, this.clock.now(), 'recheck report') : null;
     const trade = await this.trades.get(recheck.tradeId);
     const next = await this.db.transaction(async (t) => {
       const locked = await this.get(id, t);

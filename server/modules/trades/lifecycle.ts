@@ -159,13 +159,13 @@ const concludeEvaluation: TransitionSpec<TradeRow, TradeContext> = { name: 'conc
 /** A recheck that orders re-evaluation by a new committee (or a complaint decision) sends the trade back to the opened record. */
 const reevaluate: TransitionSpec<TradeRow, TradeContext> = { name: 'reevaluate', from: ['evaluated', 'publicity'], to: 'opened', by: 'system', guards: [], effects: [] };
 /** Candidate publicity (中标候选人公示 / 结果公告); the award module writes the publicity with its dates. Held while a recheck is open. */
-const startPublicity: TransitionSpec<TradeRow, TradeContext> = { name: 'start_publicity', from: ['evaluated'], to: 'publicity', by: STAFF, guards: [], effects: [] };
+const startPublicity: TransitionSpec<TradeRow, TradeContext> = { name: 'start_publicity', from: ['evaluated'], to: 'publicity', by: STAFF, guards: [], effects: [], route: 'POST /api/trades/:id/publicity' };
 /** A recheck that corrected the ranking during publicity withdraws it; publicity starts again with the corrected candidates. */
 const withdrawPublicity: TransitionSpec<TradeRow, TradeContext> = { name: 'withdraw_publicity', from: ['publicity'], to: 'evaluated', by: 'system', guards: [], effects: [] };
 /** The award (定标): publicity ended, objections answered, no recheck open; the award module issues the notices. */
-const award: TransitionSpec<TradeRow, TradeContext> = { name: 'award', from: ['publicity'], to: 'awarded', by: STAFF, guards: [], effects: [] };
+const award: TransitionSpec<TradeRow, TradeContext> = { name: 'award', from: ['publicity'], to: 'awarded', by: STAFF, guards: [], effects: [], route: 'POST /api/trades/:id/award' };
 /** The contract record (合同备案): signing date, amount, parties, the document's hash. */
-const recordContract: TransitionSpec<TradeRow, TradeContext> = { name: 'record_contract', from: ['awarded'], to: 'contracted', by: STAFF, guards: [], effects: [] };
+const recordContract: TransitionSpec<TradeRow, TradeContext> = { name: 'record_contract', from: ['awarded'], to: 'contracted', by: STAFF, guards: [], effects: [], route: 'POST /api/trades/:id/contract' };
 /** No candidate is left to take the award (all declined or disqualified): the trade fails and may be tendered again. */
 const failAward: TransitionSpec<TradeRow, TradeContext> = { name: 'fail_award', from: ['evaluated', 'publicity', 'awarded'], to: 'failed', by: 'system', guards: [], effects: [] };
 

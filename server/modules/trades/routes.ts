@@ -58,7 +58,7 @@ export function tradeRoutes(trades: TradeService, blobs: BlobStore, config: Pick
       summary: 'Fire a lifecycle transition (publish, cancel) declared in the method table',
       params: TransitionParams,
       body: TransitionRequest,
-      handle: async ({ actor, params, body }) => trades.view(await trades.fire(actor, params.id, params.transition, body.reason), actor, true),
+      handle: async ({ actor, params, body }) => trades.view(await trades.fireByHand(actor, params.id, params.transition, body.reason), actor, true),
     }),
     route({
       method: 'post',

@@ -319,6 +319,12 @@ export class TradeService {
     return this.engine.fire(id, transition, actor, this.context(), { reason: reason ?? null, effect });
   }
 
+  /** The generic transitions route: transitions a module route owns (publicity, award, contract) are refused there. */
+  async fireByHand(actor: Actor, id: number, transition: string, reason?: string): Promise<TradeRow> {
+    this.assertManage(actor, await this.get(id));
+    return this.engine.fire(id, transition, actor, this.context(), { reason: reason ?? null, generic: true });
+  }
+
   // ── rules on the calendar ───────────────────────────────────────────────────────────────────
 
   /** The earliest civil date a period (rule family `prefix`) started at `from` allows, on the region's calendar. */
