@@ -11,7 +11,7 @@ const login = (app: TestApp, username: string, password: string, ip?: string) =>
 describe('identity: login, sessions and throttling', () => {
   let app: TestApp;
   before(async () => {
-    app = await givenApp({ TRUST_PROXY: '1' });
+    app = await givenApp({ TRUST_PROXY: '1', SCRYPT_LOG_N: '15' }); // the production cost: its hash format is asserted below
   });
   after(() => app.stop());
 

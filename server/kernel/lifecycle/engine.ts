@@ -119,11 +119,11 @@ export class LifecycleEngine<S, C> {
     for (const hold of this.holds) if (hold.stops === 'all' || hold.stops.includes(name)) await hold.check(subject, name);
   }
 
-  /** Transitions an actor may fire by hand on this subject now (for the client's buttons). */
+  /** Transitions an actor may fire by hand on this subject now (for the client's buttons; those with a `route` through that route). */
   available(subject: S, role: Role | null): string[] {
     const state = this.store.stateOf(subject);
     return this.table(this.store.methodOf(subject))
-      .transitions.filter((tr) => tr.by !== 'clock' && tr.by !== 'system' && !tr.route && tr.from.includes(state) && role !== null && tr.by.includes(role))
+      .transitions.filter((tr) => tr.by !== 'clock' && tr.by !== 'system' && tr.from.includes(state) && role !== null && tr.by.includes(role))
       .map((tr) => tr.name);
   }
 

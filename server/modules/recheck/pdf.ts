@@ -1,5 +1,5 @@
 import { RECHECK_TRIGGER_NAMES, type DiffItem, type RecheckReport } from '../../../contracts/recheck.js';
-import { renderPdf, type CjkFont } from '../../kernel/pdf.js';
+import { chinaTimeText, renderPdf, type CjkFont } from '../../kernel/pdf.js';
 import { TEMPLATES } from '../evaluation/compute.js';
 
 const CHECK: Record<string, string> = { formal: '形式评审', qualification: '资格评审', responsiveness: '响应性评审' };
@@ -54,7 +54,7 @@ export function renderRecheckReport(
       .text(`项目编号：${report.trade.code}（${KIND[report.trade.kind] ?? report.trade.kind}）`)
       .text(`复核类型：${report.recheck.kindName}${report.recheck.kind === 'panel' ? '（独立复审组，地方政策）' : '（原评标委员会）'}`)
       .text(`启动方式：${RECHECK_TRIGGER_NAMES[report.recheck.trigger].zh}`)
-      .text(`启动时间：${report.recheck.openedAt}    评标轮次：第 ${report.recheck.evaluationRound} 轮`)
+      .text(`启动时间：${chinaTimeText(report.recheck.openedAt)}    评标轮次：第 ${report.recheck.evaluationRound} 轮`)
       .text(`启动说明：${report.recheck.note}`);
     doc.moveDown().fontSize(13).text('复核事由').fontSize(10);
     for (const g of report.grounds) doc.text(`· ${g.label}（${g.source}）`);
@@ -90,9 +90,9 @@ export function renderRecheckReport(
     doc.fontSize(8).text(`报告摘要 SHA-256：${sha256}`).fontSize(10);
     for (const m of report.members) {
       const s = signatures.find((x) => x.userId === m.userId);
-      doc.text(`${m.name}：${s?.signed ? `已签名（${s.at}）` : s?.refused ? `拒绝签名，理由：${s.refused}` : '未签'}`);
+      doc.text(`${m.name}：${s?.signed ? `已签名（${s.at ? chinaTimeText(s.at) : '—'}）` : s?.refused ? `拒绝签名，理由：${s.refused}` : '未签'}`);
     }
-    doc.moveDown().fontSize(9).fillColor('#666').text(status.state === 'closed' ? `复核已结束（${status.closedAt}），结论已生效。` : '复核尚未结束，结论待全体成员签署后生效。').fillColor('#000');
-    doc.text(`报告时间：${report.writtenAt}`);
+    doc.moveDown().fontSize(9).fillColor('#666').text(status.state === 'closed' ? `复核已结束（${status.closedAt ? chinaTimeText(status.closedAt) : '—'}），结论已生效。` : '复核尚未结束，结论待全体成员签署后生效。').fillColor('#000');
+    doc.text(`报告时间：${chinaTimeText(report.writtenAt)}`);
   });
 }
