@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { UserView } from '../../../contracts/index.js';
 import type { OrganisationView } from '../../../contracts/identity.js';
-import { INVITATION_METHODS, METHODS_BY_KIND, TRADE_KINDS, type TradeKind, type TradeMethod, type TradeNoticeInput } from '../../../contracts/trades.js';
+import { INVITATION_METHODS, METHODS_BY_KIND, TRADE_KINDS, type TradeKind, type TradeMethod } from '../../../contracts/trade-names.js';
+import type { TradeNoticeInput } from '../../../contracts/trades.js';
 import { isApiError } from '../api.js';
 import { errorMessage } from '../errors.js';
 import { shanghaiInputToIso, yuanToFen } from '../format.js';

@@ -1,4 +1,4 @@
-import { KIND_LABELS, METHOD_LABELS, type TradeKind, type TradeMethod } from '../../../contracts/trades.js';
+import { KIND_LABELS, METHOD_LABELS, type TradeKind, type TradeMethod } from '../../../contracts/trade-names.js';
 import type { Locale, MessageKey, Translate } from '../i18n.js';
 
 export function kindLabel(kind: TradeKind, locale: Locale): string {
