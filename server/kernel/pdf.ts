@@ -76,8 +76,6 @@ export function renderPdf(font: CjkFont, meta: { title: string; subject?: string
   });
 }
 
-/** An instant as printed in Chinese documents: China Standard Time, `2026-12-21 10:02（北京时间）`. */
-export function chinaTimeText(iso: string | Date): string {
-  const local = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
-  return `${local.slice(0, 10)} ${local.slice(11, 16)}（北京时间）`;
-}
+
+/** Instants in Chinese documents and notifications (China Standard Time). */
+export { chinaTimeText } from './calendar/calendar.js';

@@ -166,3 +166,9 @@ export class Calendar {
     return [...this.byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)).map((e) => ({ ...e }));
   }
 }
+
+/** An instant as printed in Chinese documents and notifications: China Standard Time, `2026-12-21 10:02（北京时间）`. */
+export function chinaTimeText(iso: string | Date): string {
+  const local = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
+  return `${local.slice(0, 10)} ${local.slice(11, 16)}（北京时间）`;
+}

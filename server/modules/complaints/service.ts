@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { chinaTimeText } from '../../kernel/calendar/calendar.js';
 import { Op, QueryTypes, type FindOptions, type Transaction, type WhereOptions } from 'sequelize';
 import {
   OBJECTION_LABELS,
@@ -391,7 +392,7 @@ export class ComplaintService {
         await this.managerIds(trade, t),
         'complaints.filed',
         `【${zh}】${trade.title}`,
-        `${org?.name ?? ''} 对交易 ${trade.code} 的${SUBJECT_LABELS[subject].zh}提出${zh}（#${row.id}），请于 ${reply.dueAt.toISOString()} 前答复${HOLDING_SUBJECTS.includes(subject) ? '；答复前暂停公示、定标和合同备案' : ''}。 / A ${OBJECTION_LABELS[label].en.toLowerCase()} (#${row.id}) about the ${SUBJECT_LABELS[subject].en.toLowerCase()} was filed; reply by ${reply.dueAt.toISOString()}.`,
+        `${org?.name ?? ''} 对交易 ${trade.code} 的${SUBJECT_LABELS[subject].zh}提出${zh}（#${row.id}），请于 ${chinaTimeText(reply.dueAt)} 前答复${HOLDING_SUBJECTS.includes(subject) ? '；答复前暂停公示、定标和合同备案' : ''}。 / A ${OBJECTION_LABELS[label].en.toLowerCase()} (#${row.id}) about the ${SUBJECT_LABELS[subject].en.toLowerCase()} was filed; reply by ${reply.dueAt.toISOString()}.`,
       );
       return row.id;
     });
@@ -590,7 +591,7 @@ export class ComplaintService {
       chosenStep = subject === 'process' ? event.name : null;
     }
     const window = { rule: rule.row.id, source, from, endsAt };
-    if (now >= endsAt) throw this.closed('COMPLAINT_WINDOW_CLOSED', window, `投诉期限已于 ${endsAt.toISOString()} 届满 / the complaint window ended at ${endsAt.toISOString()}`);
+    if (now >= endsAt) throw this.closed('COMPLAINT_WINDOW_CLOSED', window, `投诉期限已于 ${chinaTimeText(endsAt)} 届满 / the complaint window ended at ${endsAt.toISOString()}`);
     return { ...window, objection, step: chosenStep };
   }
 
@@ -672,7 +673,7 @@ export class ComplaintService {
         [...(await this.supervisorIds(trade, t)), ...(await this.managerIds(trade, t))],
         'complaints.filed',
         `【投诉】${trade.title}`,
-        `${org?.name ?? ''} 就交易 ${trade.code} 的${SUBJECT_LABELS[subject].zh}向监督部门投诉（#${row.id}），应于 ${acceptanceDueAt.toISOString()} 前决定是否受理。 / Complaint #${row.id} was filed; accept or reject by ${acceptanceDueAt.toISOString()}.`,
+        `${org?.name ?? ''} 就交易 ${trade.code} 的${SUBJECT_LABELS[subject].zh}向监督部门投诉（#${row.id}），应于 ${chinaTimeText(acceptanceDueAt)} 前决定是否受理。 / Complaint #${row.id} was filed; accept or reject by ${acceptanceDueAt.toISOString()}.`,
       );
       return row.id;
     });
@@ -725,7 +726,7 @@ export class ComplaintService {
         users,
         'complaints.accepted',
         `【投诉受理·交易暂停】${trade.title}`,
-        `监督部门已受理关于交易 ${trade.code} 的投诉（#${id}），交易暂停至处理决定作出${suspendedUntil ? `（最长至 ${suspendedUntil.toISOString()}）` : ''}；处理决定期限 ${decisionDueAt.toISOString()}。 / Complaint #${id} was accepted: the trade is suspended until the decision (due ${decisionDueAt.toISOString()}).`,
+        `监督部门已受理关于交易 ${trade.code} 的投诉（#${id}），交易暂停至处理决定作出${suspendedUntil ? `（最长至 ${chinaTimeText(suspendedUntil)}）` : ''}；处理决定期限 ${chinaTimeText(decisionDueAt)}。 / Complaint #${id} was accepted: the trade is suspended until the decision (due ${decisionDueAt.toISOString()}).`,
       );
     });
     await this.trades.flushNotifications(trade.id);
