@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Certificate profiles the platform CA issues (crypto/ca.ts CERTIFICATE_PROFILES). */
-export const CERTIFICATE_ROLES = ['bidder', 'expert', 'official', 'staff', 'opening', 'platform', 'tsa'] as const;
+export const CERTIFICATE_ROLES = ['bidder', 'expert', 'official', 'staff', 'opening', 'platform', 'tsa', 'region'] as const;
 export const CertificateRole = z.enum(CERTIFICATE_ROLES);
 
 /** RFC 5280 §5.3.1 reason names (crypto/certificates.ts REVOCATION_REASONS). */

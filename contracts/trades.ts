@@ -231,7 +231,7 @@ export { NOTIFICATIONS_NAMESPACE, NOTIFICATION_EVENT } from './sockets.js';
 
 // ── rules ────────────────────────────────────────────────────────────────────────────────────
 
-export const RULE_UNITS = ['day', 'workingDay', 'minute', 'percent', 'count', 'boolean'] as const;
+export const RULE_UNITS = ['day', 'workingDay', 'month', 'minute', 'percent', 'count', 'point', 'boolean'] as const;
 export type RuleUnit = (typeof RULE_UNITS)[number];
 
 export interface RuleView {

@@ -28,7 +28,7 @@ const U = asn1.Class.UNIVERSAL;
 const T = asn1.Type;
 
 /** Certificate profiles: who the certificate is for decides its subject rules and key usages. */
-export const CERTIFICATE_PROFILES = ['bidder', 'expert', 'official', 'staff', 'opening', 'platform', 'tsa'] as const;
+export const CERTIFICATE_PROFILES = ['bidder', 'expert', 'official', 'staff', 'opening', 'platform', 'tsa', 'region'] as const;
 export type CertificateProfile = (typeof CERTIFICATE_PROFILES)[number];
 
 /** Holders sign bids (digitalSignature, nonRepudiation) and receive the bidder copy of the envelope (keyEncipherment). */
@@ -42,6 +42,7 @@ export const DEFAULT_VALIDITY_DAYS: Record<CertificateProfile, number> = {
   opening: 365,
   platform: 1825,
   tsa: 1825,
+  region: 1825,
 };
 const ROOT_YEARS = 20;
 const ISSUING_YEARS = 10;
@@ -234,7 +235,7 @@ export function parseCsr(csrPem: string): ParsedCsr {
 }
 
 /** Subject attributes a holder may put in a CSR; anything else is refused rather than silently dropped. */
-const ALLOWED_SUBJECT = new Set(['2.5.4.6', OID.organizationName, '2.5.4.11', OID.organizationIdentifier, OID.commonName, '2.5.4.8', '2.5.4.7']);
+const ALLOWED_SUBJECT = new Set(['2.5.4.6', OID.organizationName, '2.5.4.11', OID.organizationIdentifier, OID.commonName, '2.5.4.8', '2.5.4.7', '2.5.4.5']);
 
 function checkSubject(csr: ParsedCsr, profile: CertificateProfile, expect: ExpectedSubject | undefined): void {
   const mismatch = (why: string) => new CertificateError('CERT_SUBJECT_MISMATCH', why);
@@ -245,6 +246,9 @@ function checkSubject(csr: ParsedCsr, profile: CertificateProfile, expect: Expec
   const { commonName, organization, uscc } = csr.subject;
   if (!commonName?.trim()) throw mismatch('the subject has no CN');
   if (profile === 'bidder' && (!uscc || !organization)) throw mismatch('an organisation certificate needs O and organizationIdentifier (统一社会信用代码)');
+  const serialNumber = csr.attributes.find((a) => a.type === '2.5.4.5')?.value;
+  if (profile === 'region' && !/^[0-9]{6}$/.test(serialNumber ?? '')) throw mismatch('a region certificate needs serialNumber = the 6-digit region code');
+  if (profile !== 'region' && serialNumber !== undefined) throw mismatch('serialNumber is only for region certificates');
   if (!expect) return;
   if (expect.uscc !== undefined && (uscc ?? null) !== expect.uscc && uscc !== `NTRCN-${expect.uscc}`) {
     throw mismatch(expect.uscc ? `organizationIdentifier must be ${expect.uscc}` : 'organizationIdentifier is not allowed for this holder');
@@ -295,7 +299,7 @@ export function issueCertificate(issuingCa: CaMaterial, csrPem: string, options:
   if (cert.validity.notAfter.getTime() > issuer.validity.notAfter.getTime()) cert.validity.notAfter = issuer.validity.notAfter;
   cert.setSubject(
     parsed.attributes.map((a) =>
-      a.type === '2.5.4.6' ? nameField(a.type, a.value, T.PRINTABLESTRING) : utf8(a.type, a.value),
+      a.type === '2.5.4.6' || a.type === '2.5.4.5' ? nameField(a.type, a.value, T.PRINTABLESTRING) : utf8(a.type, a.value),
     ),
   );
   cert.setIssuer(decodedAttributes(issuer.subject));

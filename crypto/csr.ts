@@ -17,6 +17,8 @@ export interface CsrSubject {
   organisation?: string;
   /** organizationIdentifier (2.5.4.97): the organisation's 统一社会信用代码. */
   uscc?: string;
+  /** serialNumber (2.5.4.5): a region certificate's 6-digit 行政区划代码 (profile `region`, signs credit feeds). */
+  regionCode?: string;
 }
 
 /** A CSR for the key pair of `privateKeyPem` (PKCS#8 or PKCS#1 PEM, RSA), signed with SHA-256. PEM. */
@@ -31,6 +33,7 @@ export function createCsr(privateKeyPem: string, subject: CsrSubject): string {
   const attributes: forge.pki.CertificateField[] = [nameField('2.5.4.6', 'CN', T.PRINTABLESTRING)];
   if (subject.organisation) attributes.push(nameField(OID.organizationName, subject.organisation));
   if (subject.uscc) attributes.push(nameField(OID.organizationIdentifier, subject.uscc));
+  if (subject.regionCode) attributes.push(nameField('2.5.4.5', subject.regionCode, T.PRINTABLESTRING));
   attributes.push(nameField(OID.commonName, subject.commonName));
 
   const csr = forge.pki.createCertificationRequest();

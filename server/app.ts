@@ -21,7 +21,8 @@ import { IdentityService, identityRoutes } from './modules/identity/index.js';
 import { RulesService, rulesRoutes } from './kernel/rules/service.js';
 import { BlobStore } from './kernel/storage.js';
 import { Scheduler } from './kernel/lifecycle/scheduler.js';
-import { CreditGate } from './modules/credit/gate.js';
+import { CreditService } from './modules/credit/service.js';
+import { creditRoutes } from './modules/credit/routes.js';
 import { TradeService } from './modules/trades/service.js';
 import { tradeRoutes } from './modules/trades/routes.js';
 import { dueTrades } from './modules/trades/schedule.js';
@@ -62,7 +63,7 @@ export interface Services {
   opening: OpeningService;
   experts: ExpertService;
   evaluation: EvaluationService;
-  credit: CreditGate;
+  credit: CreditService;
   recheck: RecheckService;
   award: AwardService;
   complaints: ComplaintService;
@@ -91,8 +92,9 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
   const blobs = new BlobStore(config.dataDir, logger);
   await blobs.start();
   const notifier = new Notifier(defineTradeModels(db), clock);
-  const credit = new CreditGate(db);
-  const trades = new TradeService(db, audit, clock, identity, certificates, rules, calendar, credit, blobs, notifier, logger);
+  const credit = new CreditService(db, audit, clock, identity, certificates, rules, config, logger);
+  await credit.start();
+  const trades = new TradeService(db, audit, clock, identity, certificates, rules, calendar, credit.gate, blobs, notifier, logger);
   const bids = new BidService(db, audit, clock, identity, certificates, trades, blobs);
   const scheduler = new Scheduler(dueTrades(trades), clock, logger, config.schedulerPollMs);
   trades.scheduler = scheduler;
@@ -103,9 +105,9 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
   const evaluation = new EvaluationService(db, audit, clock, identity, certificates, trades, opening, experts, bids, config);
   experts.onAccepted = (tradeId, userId) => evaluation.joinIfRunning(tradeId, userId);
   const recheck = new RecheckService(db, audit, clock, identity, certificates, trades, opening, experts, evaluation, config);
-  const award = new AwardService(db, audit, clock, identity, certificates, trades, bids, evaluation, credit, blobs, config, logger);
+  const award = new AwardService(db, audit, clock, identity, certificates, trades, bids, evaluation, credit.gate, blobs, config, logger);
   const complaints = new ComplaintService(db, audit, clock, identity, calendar, trades, bids, opening, recheck, award, blobs);
-  for (const source of [...recheck.dueSources(), ...award.dueSources(), ...complaints.dueSources()]) scheduler.add(source);
+  for (const source of [...recheck.dueSources(), ...award.dueSources(), ...complaints.dueSources(), ...credit.dueSources()]) scheduler.add(source);
   const services: Services = { audit, identity, certificates, calendar, rules, blobs, trades, bids, scheduler, opening, experts, evaluation, credit, recheck, award, complaints };
 
   const routes: RouteSpec[] = [
@@ -122,6 +124,7 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
     ...recheckRoutes(recheck),
     ...awardRoutes(award),
     ...complaintRoutes(complaints, config),
+    ...creditRoutes(credit),
   ];
 
   const app = express();

@@ -51,6 +51,8 @@ export async function boot(config: Config, logger: Logger, clock: Clock = system
   evaluationSocket(authenticatedNamespace(io, EVALUATION_NAMESPACE, built.services.identity.sessions), built.services.evaluation, [recheckRoom(built.services.recheck)]);
   // Deadlines that passed while the server was down fire now; then the scheduler keeps watch.
   built.services.scheduler.start();
+  // Other deployments' credit feeds, each peer on its own schedule with backoff.
+  built.services.credit.peers.start();
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${address.port}`;
@@ -65,6 +67,7 @@ export async function boot(config: Config, logger: Logger, clock: Clock = system
   const close = () => {
     closing ??= (async () => {
       await built.services.scheduler.stop();
+      await built.services.credit.peers.stop();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -57,6 +57,22 @@ const EnvSchema = z.object({
   DOCUMENT_MAX_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 ** 2),
   /** Longest the lifecycle scheduler sleeps before asking the database what is due (ms). */
   SCHEDULER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** The region whose signed credit feed this deployment publishes (000000 = national); default: the region tree's root. */
+  CREDIT_REGION: z.string().regex(/^[0-9]{6}$/).optional(),
+  /** The region certificate (PEM, chain after it) and its key that sign the feed; unset: one issued by the platform CA. */
+  CREDIT_FEED_CERT: z.string().optional(),
+  CREDIT_FEED_KEY: z.string().optional(),
+  /** PEM bundle of the roots peers' region certificates must chain to; unset: this platform's own root. */
+  CREDIT_TRUST_ROOTS: z.string().optional(),
+  /** Peers whose feeds are pulled: CODE=URL pairs, comma-separated, e.g. 360781=https://ggzy.ruijin.example. */
+  CREDIT_PEERS: z
+    .string()
+    .regex(/^\s*[0-9]{6}=https?:\/\/[^,\s]+(\s*,\s*[0-9]{6}=https?:\/\/[^,\s]+)*\s*$/, 'must be CODE=URL pairs separated by commas')
+    .optional(),
+  /** How often each peer is pulled (seconds; 0: only on demand). */
+  CREDIT_PULL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** Longest wait between retries of a failing peer (seconds); retries start at 5 s and double. */
+  CREDIT_PULL_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -85,6 +101,14 @@ export interface Config {
   bidMaxBytes: number;
   documentMaxBytes: number;
   schedulerPollMs: number;
+  credit: {
+    region: string | undefined;
+    feedSigner: { cert: string; key: string } | undefined;
+    trustRootsPath: string | undefined;
+    peers: { code: string; url: string }[];
+    pullMs: number;
+    backoffMaxMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -133,6 +157,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     bidMaxBytes: env.BID_MAX_BYTES,
     documentMaxBytes: env.DOCUMENT_MAX_BYTES,
     schedulerPollMs: env.SCHEDULER_POLL_MS,
+    credit: {
+      region: env.CREDIT_REGION,
+      feedSigner: env.CREDIT_FEED_CERT && env.CREDIT_FEED_KEY ? { cert: path.resolve(env.CREDIT_FEED_CERT), key: path.resolve(env.CREDIT_FEED_KEY) } : undefined,
+      trustRootsPath: env.CREDIT_TRUST_ROOTS ? path.resolve(env.CREDIT_TRUST_ROOTS) : undefined,
+      peers: (env.CREDIT_PEERS ?? '')
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean)
+        .map((pair) => {
+          const at = pair.indexOf('=');
+          return { code: pair.slice(0, at), url: pair.slice(at + 1).replace(/\/+$/, '') };
+        }),
+      pullMs: env.CREDIT_PULL_SECONDS * 1000,
+      backoffMaxMs: env.CREDIT_PULL_BACKOFF_MAX_SECONDS * 1000,
+    },
   };
 }
 

@@ -63,7 +63,8 @@ export interface DemoUser {
   role: Role;
   regionCode: string;
   organisation?: string;
-  expert?: { specialties: string[]; qualificationLevel: string; employer: string };
+  /** idNumber: a made-up 居民身份证号码 with a valid GB 11643 check character (credit records name persons by it). */
+  expert?: { specialties: string[]; qualificationLevel: string; employer: string; idNumber: string };
 }
 
 export const DEMO_USERS: DemoUser[] = [
@@ -75,15 +76,15 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'bidder3', displayName: '龙南恒基市政 投标经办人', role: 'bidder', regionCode: '360783', organisation: 'bidder3' },
   { username: 'bidder4', displayName: '赣南路桥 投标经办人', role: 'bidder', regionCode: '360700', organisation: 'bidder4' },
   { username: 'bidder5', displayName: '龙岩闽西建设 投标经办人', role: 'bidder', regionCode: '350800', organisation: 'bidder5' },
-  { username: 'expert1', displayName: '陈建国', role: 'expert', regionCode: '360700', expert: { specialties: ['building', 'cost'], qualificationLevel: 'senior', employer: 'university' } },
-  { username: 'expert2', displayName: '刘秀英', role: 'expert', regionCode: '360702', expert: { specialties: ['municipal'], qualificationLevel: 'senior', employer: 'university' } },
-  { username: 'expert3', displayName: '黄志强', role: 'expert', regionCode: '360781', expert: { specialties: ['building'], qualificationLevel: 'intermediate', employer: 'center-ruijin' } },
-  { username: 'expert4', displayName: '周丽华', role: 'expert', regionCode: '360783', expert: { specialties: ['cost', 'goods'], qualificationLevel: 'senior', employer: 'bidder3' } },
-  { username: 'expert5', displayName: '吴海涛', role: 'expert', regionCode: '350800', expert: { specialties: ['building', 'highway'], qualificationLevel: 'senior', employer: 'institute-longyan' } },
-  { username: 'expert6', displayName: '郑晓燕', role: 'expert', regionCode: '350800', expert: { specialties: ['municipal', 'water'], qualificationLevel: 'senior', employer: 'institute-longyan' } },
-  { username: 'expert7', displayName: '孙立新', role: 'expert', regionCode: '360000', expert: { specialties: ['land', 'property'], qualificationLevel: 'senior', employer: 'university' } },
-  { username: 'expert8', displayName: '马文静', role: 'expert', regionCode: '360700', expert: { specialties: ['mining', 'cost'], qualificationLevel: 'intermediate', employer: 'university' } },
-  { username: 'expert9', displayName: '朱永强', role: 'expert', regionCode: '360702', expert: { specialties: ['goods', 'highway'], qualificationLevel: 'senior', employer: 'tenderee' } },
+  { username: 'expert1', displayName: '陈建国', role: 'expert', regionCode: '360700', expert: { specialties: ['building', 'cost'], qualificationLevel: 'senior', employer: 'university', idNumber: '360702196803121018' } },
+  { username: 'expert2', displayName: '刘秀英', role: 'expert', regionCode: '360702', expert: { specialties: ['municipal'], qualificationLevel: 'senior', employer: 'university', idNumber: '360702197205081081' } },
+  { username: 'expert3', displayName: '黄志强', role: 'expert', regionCode: '360781', expert: { specialties: ['building'], qualificationLevel: 'intermediate', employer: 'center-ruijin', idNumber: '360781197511201155' } },
+  { username: 'expert4', displayName: '周丽华', role: 'expert', regionCode: '360783', expert: { specialties: ['cost', 'goods'], qualificationLevel: 'senior', employer: 'bidder3', idNumber: '360783197002151228' } },
+  { username: 'expert5', displayName: '吴海涛', role: 'expert', regionCode: '350800', expert: { specialties: ['building', 'highway'], qualificationLevel: 'senior', employer: 'institute-longyan', idNumber: '350802196609301297' } },
+  { username: 'expert6', displayName: '郑晓燕', role: 'expert', regionCode: '350800', expert: { specialties: ['municipal', 'water'], qualificationLevel: 'senior', employer: 'institute-longyan', idNumber: '350802197807041363' } },
+  { username: 'expert7', displayName: '孙立新', role: 'expert', regionCode: '360000', expert: { specialties: ['land', 'property'], qualificationLevel: 'senior', employer: 'university', idNumber: '360102196210181434' } },
+  { username: 'expert8', displayName: '马文静', role: 'expert', regionCode: '360700', expert: { specialties: ['mining', 'cost'], qualificationLevel: 'intermediate', employer: 'university', idNumber: '36070219800122150X' } },
+  { username: 'expert9', displayName: '朱永强', role: 'expert', regionCode: '360702', expert: { specialties: ['goods', 'highway'], qualificationLevel: 'senior', employer: 'tenderee', idNumber: '360702196906061572' } },
   { username: 'official1', displayName: '开标官员 赵强', role: 'official', regionCode: '360700', organisation: 'center-ganzhou' },
   { username: 'official2', displayName: '开标官员 钱敏', role: 'official', regionCode: '360700', organisation: 'center-ganzhou' },
   { username: 'official3', displayName: '开标官员 孙磊', role: 'official', regionCode: '360700', organisation: 'center-ganzhou' },

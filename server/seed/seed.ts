@@ -49,6 +49,7 @@ export async function seedDemo(identity: IdentityService, scryptLogN: number): P
         qualificationLevel: user.expert.qualificationLevel,
         employerOrganisationId: organisations[employer.key]!,
         employerName: employer.name,
+        idNumber: user.expert.idNumber,
       });
     }
   }

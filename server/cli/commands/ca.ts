@@ -46,15 +46,16 @@ export const caCommands: CliCommand[] = [
   },
   {
     verbs: ['csr'],
-    usage: 'csr --key KEY --cn NAME [--uscc CODE] [--org NAME] --out CSR',
-    summary: 'make a PKCS#10 certificate request for KEY (organisations: --org and --uscc)',
-    options: { key: { type: 'string' }, cn: { type: 'string' }, uscc: { type: 'string' }, org: { type: 'string' }, out: { type: 'string' } },
+    usage: 'csr --key KEY --cn NAME [--uscc CODE] [--org NAME] [--region CODE] --out CSR',
+    summary: 'make a PKCS#10 certificate request for KEY (organisations: --org and --uscc; a region certificate for credit feeds: --region)',
+    options: { key: { type: 'string' }, cn: { type: 'string' }, uscc: { type: 'string' }, org: { type: 'string' }, region: { type: 'string' }, out: { type: 'string' } },
     async run({ values }) {
       const keyPem = await fs.readFile(required(values, 'key'), 'utf8');
       const csr = createCsr(keyPem, {
         commonName: required(values, 'cn'),
         ...(typeof values.org === 'string' ? { organisation: values.org } : {}),
         ...(typeof values.uscc === 'string' ? { uscc: values.uscc } : {}),
+        ...(typeof values.region === 'string' ? { regionCode: values.region } : {}),
       });
       const out = required(values, 'out');
       await writeFileAtomicMode(path.resolve(out), csr);

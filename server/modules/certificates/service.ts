@@ -154,10 +154,19 @@ export class CertificateService {
   /** Parsed once per process (rotating a service key means replacing its files and restarting). */
   private readonly signers = new Map<string, Promise<CmsSigner>>();
 
-  private serviceSigner(profile: 'platform' | 'tsa', commonName: string): Promise<CmsSigner> {
+  /**
+   * The deployment's region certificate (profile `region`, serialNumber = the region code), which
+   * signs its credit feed, made under the platform CA at first use (CA_DIR/region.{key,crt}).
+   * Deployments that federate configure their own, issued under a shared trust root, instead.
+   */
+  async regionSigner(regionCode: string, regionName: string): Promise<CmsSigner> {
+    return this.serviceSigner('region', `${regionName} 信用信息 (${regionCode})`, { regionCode, organisation: regionName });
+  }
+
+  private serviceSigner(profile: 'platform' | 'tsa' | 'region', commonName: string, subject: { regionCode?: string; organisation?: string } = {}): Promise<CmsSigner> {
     let signer = this.signers.get(profile);
     if (!signer) {
-      signer = this.loadOrMakeSigner(profile, commonName);
+      signer = this.loadOrMakeSigner(profile, commonName, subject);
       signer.catch(() => this.signers.delete(profile));
       this.signers.set(profile, signer);
     }
@@ -169,7 +178,7 @@ export class CertificateService {
    * CA_DIR at once: a lock file (created exclusively) picks the one that makes the pair; the others
    * wait for both files, so a key is never paired with another process's certificate.
    */
-  private async loadOrMakeSigner(profile: 'platform' | 'tsa', commonName: string): Promise<CmsSigner> {
+  private async loadOrMakeSigner(profile: 'platform' | 'tsa' | 'region', commonName: string, subject: { regionCode?: string; organisation?: string }): Promise<CmsSigner> {
     const keyPath = path.join(this.config.caDir, `${profile}.key`);
     const certPath = path.join(this.config.caDir, `${profile}.crt`);
     const lockPath = path.join(this.config.caDir, `.${profile}.lock`);
@@ -196,7 +205,7 @@ export class CertificateService {
       }
       try {
         const keys = await generateRsaKeyPairNode();
-        const issued = await this.issueServiceCertificate(null, createCsr(keys.privateKeyPem, { commonName }), profile, 3650);
+        const issued = await this.issueServiceCertificate(null, createCsr(keys.privateKeyPem, { commonName, ...subject }), profile, 3650);
         await writeFileAtomic(keyPath, keys.privateKeyPem, 0o600);
         await writeFileAtomic(certPath, issued.pem);
       } finally {
@@ -248,7 +257,7 @@ export class CertificateService {
    * Issues a certificate the platform itself holds the key of (a trade's opening certificate, the
    * platform signing and TSA certificates), from a CSR made by the calling module. Audited.
    */
-  async issueServiceCertificate(actor: Actor | null, csrPem: string, profile: Extract<CertificateProfile, 'opening' | 'platform' | 'tsa'>, days?: number): Promise<CertificateView> {
+  async issueServiceCertificate(actor: Actor | null, csrPem: string, profile: Extract<CertificateProfile, 'opening' | 'platform' | 'tsa' | 'region'>, days?: number): Promise<CertificateView> {
     const issued = issueCertificate(this.platformCa.issuing, csrPem, { profile, now: this.clock.now(), ...(days ? { days } : {}) });
     return certificateView(await this.register(issued, actor, { userId: null, organisationId: null }));
   }

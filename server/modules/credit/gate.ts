@@ -1,12 +1,13 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Db } from '../../db/index.js';
 import { AppError } from '../../kernel/errors.js';
+import { chinaTimeText } from '../../kernel/calendar/calendar.js';
 
 /**
- * The one interface every enforcement point calls (registration for a trade, bid upload; later the
- * award and the expert draw): is this organisation barred from `action` at `at`? Today it consults
- * the credit_restrictions table, which the credit module (a later issue) fills from local penalties
- * and from other regions' signed feeds; the callers do not change when it does.
+ * The one interface every enforcement point calls (registration for a trade, bid upload, the award,
+ * the expert draw): is this organisation (by USCC) or person (by ID number) barred from `action` at
+ * `at`? It reads credit_restrictions, which the credit service fills from local penalties and from
+ * other deployments' verified feeds alike: a remote penalty restricts exactly as a local one.
  */
 export type CreditAction = 'register' | 'bid' | 'award' | 'expert';
 
@@ -14,6 +15,7 @@ export interface ActiveRestriction {
   id: number;
   scope: string;
   issuingRegionCode: string;
+  issuingRegionName: string;
   basis: string;
   startsAt: Date;
   endsAt: Date | null;
@@ -25,16 +27,24 @@ export class CreditGate {
   constructor(private readonly db: Db) {}
 
   async restrictions(uscc: string, action: CreditAction, at: Date, t?: Transaction): Promise<ActiveRestriction[]> {
-    const rows = await this.db.query<{ id: number; scope: string; issuing_region_code: string; basis: string; starts_at: Date | string; ends_at: Date | string | null }>(
-      `SELECT id, scope, issuing_region_code, basis, starts_at, ends_at FROM credit_restrictions
-        WHERE uscc = ? AND scope IN (?) AND lifted_at IS NULL AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?)
-        ORDER BY starts_at`,
-      { replacements: [uscc, SCOPES[action], at, at], type: QueryTypes.SELECT, ...(t ? { transaction: t } : {}) },
+    return this.restrictionsOf([uscc], action, at, t);
+  }
+
+  /** Active restrictions of any of `subjects` (USCCs or ID numbers). */
+  async restrictionsOf(subjects: string[], action: CreditAction, at: Date, t?: Transaction): Promise<(ActiveRestriction & { subject: string })[]> {
+    if (subjects.length === 0) return [];
+    const rows = await this.db.query<{ id: number; uscc: string; scope: string; issuing_region_code: string; issuing_region_name: string | null; basis: string; starts_at: Date | string; ends_at: Date | string | null }>(
+      `SELECT id, uscc, scope, issuing_region_code, issuing_region_name, basis, starts_at, ends_at FROM credit_restrictions
+        WHERE uscc IN (?) AND scope IN (?) AND lifted_at IS NULL AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?)
+        ORDER BY starts_at, id`,
+      { replacements: [subjects, SCOPES[action], at, at], type: QueryTypes.SELECT, ...(t ? { transaction: t } : {}) },
     );
     return rows.map((r) => ({
       id: r.id,
+      subject: r.uscc,
       scope: r.scope,
       issuingRegionCode: r.issuing_region_code,
+      issuingRegionName: r.issuing_region_name ?? r.issuing_region_code,
       basis: r.basis,
       startsAt: new Date(r.starts_at),
       endsAt: r.ends_at ? new Date(r.ends_at) : null,
@@ -45,8 +55,9 @@ export class CreditGate {
   async assertAllowed(uscc: string, action: CreditAction, at: Date, t?: Transaction): Promise<void> {
     const [first] = await this.restrictions(uscc, action, at, t);
     if (first) {
-      throw new AppError('CREDIT_RESTRICTED', `restricted by region ${first.issuingRegionCode}: ${first.basis}`, {
-        extra: { issuingRegion: first.issuingRegionCode, basis: first.basis, until: first.endsAt?.toISOString() ?? null },
+      const until = first.endsAt ? ` until ${chinaTimeText(first.endsAt)}` : '';
+      throw new AppError('CREDIT_RESTRICTED', `restricted by ${first.issuingRegionName} (${first.issuingRegionCode}): ${first.basis}${until}`, {
+        extra: { issuingRegion: first.issuingRegionCode, issuingRegionName: first.issuingRegionName, basis: first.basis, until: first.endsAt?.toISOString() ?? null, restriction: first.id },
       });
     }
   }

@@ -83,6 +83,8 @@ export function defineIdentityModels(db: Db) {
     declare employerName: string;
     /** active, or suspended (not drawn) — migration 0015. */
     declare status: CreationOptional<'active' | 'suspended'>;
+    /** 居民身份证号码 (migration 0022): credit penalties name persons by it. */
+    declare idNumber: CreationOptional<string | null>;
   }
   ExpertProfile.init(
     {
@@ -92,6 +94,7 @@ export function defineIdentityModels(db: Db) {
       employerOrganisationId: { type: DataTypes.INTEGER, allowNull: true },
       employerName: { type: DataTypes.STRING(200), allowNull: false },
       status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'active' },
+      idNumber: { type: DataTypes.STRING(18), allowNull: true },
     },
     { sequelize: db, tableName: 'expert_profiles', modelName: 'ExpertProfile' },
   );
