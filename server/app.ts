@@ -101,8 +101,8 @@ export async function createApp({ config, db, clock, logger }: AppDeps): Promise
   const opening = new OpeningService(db, audit, clock, identity, trades, bids, blobs, config, logger);
   opening.scheduler = scheduler;
   scheduler.add(opening.dueSource());
-  const experts = new ExpertService(db, audit, clock, identity, trades, bids);
-  const evaluation = new EvaluationService(db, audit, clock, identity, certificates, trades, opening, experts, bids, config);
+  const experts = new ExpertService(db, audit, clock, identity, trades, bids, credit);
+  const evaluation = new EvaluationService(db, audit, clock, identity, certificates, trades, opening, experts, bids, credit, config);
   experts.onAccepted = (tradeId, userId) => evaluation.joinIfRunning(tradeId, userId);
   const recheck = new RecheckService(db, audit, clock, identity, certificates, trades, opening, experts, evaluation, config);
   const award = new AwardService(db, audit, clock, identity, certificates, trades, bids, evaluation, credit.gate, blobs, config, logger);

@@ -29,6 +29,11 @@ const PublicityPage = lazy(() => import('./award/PublicityPage.js').then((m) => 
 const DecisionsPage = lazy(() => import('./complaints/DecisionsPage.js').then((m) => ({ default: m.DecisionsPage })));
 const ComplaintsPage = lazy(() => import('./complaints/ComplaintsPage.js').then((m) => ({ default: m.ComplaintsPage })));
 const RecheckRoomPage = lazy(() => import('./recheck/RecheckRoomPage.js').then((m) => ({ default: m.RecheckRoomPage })));
+/** Issue 8: 信用公示 (public), an organisation's score, 信用管理 (supervisors), 我的信用 (bidders). */
+const CreditListPage = lazy(() => import('./credit/CreditListPage.js').then((m) => ({ default: m.CreditListPage })));
+const CreditOrganisationPage = lazy(() => import('./credit/CreditListPage.js').then((m) => ({ default: m.CreditOrganisationPage })));
+const CreditManagePage = lazy(() => import('./credit/CreditManagePage.js').then((m) => ({ default: m.CreditManagePage })));
+const MyCreditPage = lazy(() => import('./credit/MyCreditPage.js').then((m) => ({ default: m.MyCreditPage })));
 const NotificationsPage = lazy(() => import('./trades/NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })));
 
 /** What is shown follows from the session state and the view in the location hash (route.ts). */
@@ -236,6 +241,10 @@ export function App() {
             {view.name === 'trade' && <TradeDetailPage key={view.id} id={view.id} user={signedInUser} />}
             {view.name === 'publicity' && <PublicityPage />}
             {view.name === 'decisions' && <DecisionsPage />}
+            {view.name === 'credit' && <CreditListPage user={signedInUser} />}
+            {view.name === 'creditOrganisation' && <CreditOrganisationPage key={view.uscc} uscc={view.uscc} />}
+            {phase.kind === 'signedIn' && view.name === 'creditManage' && <CreditManagePage user={phase.user} />}
+            {phase.kind === 'signedIn' && view.name === 'creditMine' && <MyCreditPage user={phase.user} />}
             {phase.kind === 'signedIn' && view.name === 'complaints' && <ComplaintsPage user={phase.user} />}
             {phase.kind === 'signedIn' && view.name === 'recheck' && <RecheckRoomPage key={view.id} id={view.id} user={phase.user} />}
             {phase.kind === 'signedIn' && view.name === 'home' && (

@@ -1,4 +1,5 @@
 import { isApiError } from './api.js';
+import { creditRestrictionText } from './credit/refusal.js';
 import { isMessageKey, type Translate } from './i18n.js';
 
 /** A translated, human-readable message for any error an API call can reject with. */
@@ -11,6 +12,11 @@ export function errorMessage(t: Translate, error: unknown): string {
       : t('error.throttledSeconds', { seconds: Math.max(1, seconds) });
   }
   if (error.code === 'HTTP_ERROR') return t('error.HTTP_ERROR', { status: error.status });
+  if (error.code === 'CREDIT_RESTRICTED') {
+    // who restricted, on what basis and until when (the answer's extra fields)
+    const because = creditRestrictionText(t, error.problem);
+    if (because) return `${t('error.CREDIT_RESTRICTED')}${because}`;
+  }
   const key = `error.${error.code}`;
   if (/^[A-Z][A-Z0-9_]*$/.test(error.code) && isMessageKey(key)) return t(key);
   return t('error.generic', { code: error.code });

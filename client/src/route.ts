@@ -14,6 +14,10 @@
  *   #/complaints         异议与投诉: a bidder's own, the trades' for staff, the supervisor's inbox
  *   #/rechecks/:id       评标复核 / 复审室 (the live recheck room; read-only for staff and supervisors)
  *   #/notifications      站内消息
+ *   #/credit             the public portal: 信用公示 (penalties in force; no login needed)
+ *   #/credit/organisations/:uscc  an organisation's credit score, formula and history (public)
+ *   #/credit/manage      supervisors: 信用管理 (record, applications, federation peers)
+ *   #/credit/mine        bidders: 我的信用 (records about my organisation, repair / objection)
  */
 import { useCallback, useEffect, useState } from 'react';
 
@@ -31,7 +35,11 @@ export type View =
   | { name: 'publicity' }
   | { name: 'decisions' }
   | { name: 'complaints' }
-  | { name: 'recheck'; id: number };
+  | { name: 'recheck'; id: number }
+  | { name: 'credit' }
+  | { name: 'creditOrganisation'; uscc: string }
+  | { name: 'creditManage' }
+  | { name: 'creditMine' };
 
 export function parseView(hash: string): View {
   const path = hash.replace(/^#/, '');
@@ -43,6 +51,11 @@ export function parseView(hash: string): View {
   if (path === '/publicity') return { name: 'publicity' };
   if (path === '/decisions') return { name: 'decisions' };
   if (path === '/complaints') return { name: 'complaints' };
+  if (path === '/credit') return { name: 'credit' };
+  if (path === '/credit/manage') return { name: 'creditManage' };
+  if (path === '/credit/mine') return { name: 'creditMine' };
+  const creditOrganisation = /^\/credit\/organisations\/([0-9A-Za-z]{18})$/.exec(path);
+  if (creditOrganisation) return { name: 'creditOrganisation', uscc: creditOrganisation[1]!.toUpperCase() };
   const recheck = /^\/rechecks\/(\d{1,12})$/.exec(path);
   if (recheck) return { name: 'recheck', id: Number(recheck[1]) };
   const trade = /^\/trades\/(\d{1,12})$/.exec(path);
@@ -72,6 +85,12 @@ export function viewHref(view: View): string {
       return `#/rechecks/${view.id}`;
     case 'tradeNew':
       return '#/trades/new';
+    case 'creditOrganisation':
+      return `#/credit/organisations/${view.uscc}`;
+    case 'creditManage':
+      return '#/credit/manage';
+    case 'creditMine':
+      return '#/credit/mine';
     default:
       return `#/${view.name}`;
   }
@@ -79,7 +98,14 @@ export function viewHref(view: View): string {
 
 /** Views anyone may see without signing in. */
 export function isPublicView(view: View): boolean {
-  return view.name === 'trades' || view.name === 'trade' || view.name === 'publicity' || view.name === 'decisions';
+  return (
+    view.name === 'trades' ||
+    view.name === 'trade' ||
+    view.name === 'publicity' ||
+    view.name === 'decisions' ||
+    view.name === 'credit' ||
+    view.name === 'creditOrganisation'
+  );
 }
 
 export function useView(): [View, (view: View) => void] {

@@ -23,6 +23,7 @@ import { sha256Hex, toHex } from '../../crypto/digest.js';
 import { bidFor, chinaDayAt, DEMO_BODIES, DEMO_TRADES, yuan, type DemoTrade } from './trades.js';
 import { evaluationStage, type EvaluationOut } from './evaluation.js';
 import { recheckAndAwardStage, type AwardOut, type RecheckOut } from './award.js';
+import { creditStage } from './credit.js';
 
 /**
  * `npm run demo`: a scripted run on a fresh database, as far as the platform goes today, talking
@@ -634,6 +635,25 @@ async function main(): Promise<void> {
     if (land.view.state !== 'opening') throw new Error(`${land.view.code} is ${land.view.state}, expected opening`);
     openings.push(await openTrade(land, ['official2', 'official3'], { objector: 'bidder4', objection: '我公司对开标记录有异议：请核实各竞买人竞买保证金的到账时间。', silent: 'bidder1' }));
 
+    // 信用: a penalty against a company done with its trades, refused at the credit gate of new trades in two provinces (issue 8)
+    const creditStarted = Date.now();
+    const credit = await creditStage({
+      as,
+      anonymous: http,
+      step,
+      say,
+      outDir,
+      font,
+      clock,
+      longnanTendereeId: organisationIds['mining-bureau']!,
+      officialIds,
+      earlierTrades: trades.map((t) => ({ id: t.view.id, code: t.view.code, title: t.spec.title })),
+      expectStatus,
+      cst,
+    });
+    if (process.env.DEMO_TIMING) process.stderr.write(`credit stage ${Date.now() - creditStarted} ms\n`);
+    outputs.push(credit.files.penalty, credit.files.refusal, credit.files.score, credit.files.feed);
+
     step('监督人员校验审计链 Supervisor verifies the audit chain');
     const signed = await as('supervisor').post('/api/audit/checkpoints');
     expectStatus(signed, 201, 'audit checkpoint');
@@ -672,7 +692,7 @@ async function main(): Promise<void> {
       finishedAt: new Date().toISOString(),
       serverClock: clock.now().toISOString(),
       database: describeDatabase(config),
-      stages: ['platform', 'identity', 'organisations', 'certificates', 'trades', 'registration', 'sealed-bids', 'replacement', 'deadline', 'opening', 'opening-record', 'confirmations', 'expert-draw', 'evaluation', 'evaluation-report', 'recheck', 'publicity', 'objection', 'award', 'contract', 'audit'],
+      stages: ['platform', 'identity', 'organisations', 'certificates', 'trades', 'registration', 'sealed-bids', 'replacement', 'deadline', 'opening', 'opening-record', 'confirmations', 'expert-draw', 'evaluation', 'evaluation-report', 'recheck', 'publicity', 'objection', 'award', 'contract', 'credit', 'audit'],
       reachedStage: 'audit',
       trades: tradeOuts,
       bids: bidOuts,
@@ -680,6 +700,7 @@ async function main(): Promise<void> {
       evaluations,
       rechecks,
       awards,
+      credit,
       outputs,
     };
     await writeFileAtomic(path.join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
@@ -693,6 +714,7 @@ async function main(): Promise<void> {
     say('                   signatures/<expert>.p7s (CMS over the report\'s SHA-256) and signatures/report.sha256');
     say('  recheck/<code>/  recheck-report.pdf (评标复核报告), recheck-report.json, signatures/<expert>.p7s and report.sha256');
     say('  award/<code>/    award-notice.pdf (中标通知书), result-notice-<bidder>.pdf (中标结果通知书), contract.pdf, award.json (合同备案)');
+    say(`  credit/         penalty.json (不良行为记录), refusal.json (the CREDIT_RESTRICTED refusal), score.json, ${path.basename(credit.files.feed)} (the signed feed entry, DER)`);
     for (const file of ['audit-verification.json', 'audit-chain.jsonl', 'audit-report.pdf', 'summary.json']) say(`  ${file}`);
   } finally {
     await running.close();

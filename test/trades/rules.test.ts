@@ -14,6 +14,7 @@ import { unlockBid } from '../../crypto/sealed-bid.js';
 import { recheckRuleCases } from '../recheck/rule-cases.js';
 import { awardRuleCases } from '../award/rule-cases.js';
 import { complaintsRuleCases } from '../complaints/rule-cases.js';
+import { creditRuleCases } from '../credit/rule-cases.js';
 
 /**
  * One test per row of the rules table (server/kernel/rules/table.ts), each proving the row is
@@ -103,6 +104,7 @@ describe('rules table: one test per row', function () {
     ...recheckRuleCases(() => app),
     ...awardRuleCases(() => app),
     ...complaintsRuleCases(() => app),
+    ...creditRuleCases(() => app),
     // 20 days from 2026-11-25 → 2026-12-15 (a Tuesday)
     'deadline.min_period.tender': async () => {
       await deadlineRule('construction', 'open_tender', 'deadline.min_period.tender', '2026-12-14', '2026-12-15');

@@ -52,6 +52,14 @@ export function Header({ user, loggingOut, onLogout, view, unread = 0 }: HeaderP
           <a className="site-nav__link" href={viewHref({ name: 'decisions' })} aria-current={view?.name === 'decisions' ? 'page' : undefined} data-testid="nav-decisions">
             {t('nav.decisions')}
           </a>
+          <a
+            className="site-nav__link"
+            href={viewHref({ name: 'credit' })}
+            aria-current={view?.name === 'credit' || view?.name === 'creditOrganisation' ? 'page' : undefined}
+            data-testid="nav-credit"
+          >
+            {t('nav.credit')}
+          </a>
           {user && user.role !== 'expert' && user.role !== 'official' && (
             <a className="site-nav__link" href={viewHref({ name: 'complaints' })} aria-current={view?.name === 'complaints' ? 'page' : undefined} data-testid="nav-complaints">
               {user.role === 'supervisor' ? t('nav.complaintsInbox') : t('nav.complaints')}

@@ -59,6 +59,9 @@ export function HomePage({ user, regions, onOpenCertificates }: HomePageProps) {
             <a className="button" href="#/publicity" data-testid="open-publicity">
               {t('nav.publicity')}
             </a>
+            <a className="button" href="#/credit" data-testid="open-credit">
+              {t('nav.credit')}
+            </a>
             {user.role !== 'expert' && user.role !== 'official' && (
               <a className="button" href="#/complaints" data-testid="open-complaints">
                 {user.role === 'supervisor' ? t('nav.complaintsInbox') : t('nav.complaints')}
@@ -75,14 +78,22 @@ export function HomePage({ user, regions, onOpenCertificates }: HomePageProps) {
         </div>
         <ul className="task-grid" data-testid="task-grid">
           {tasks.map((task) => (
-            <li key={task.id} className="task-card" data-testid="task-card" data-task={task.id} aria-disabled="true">
+            <li key={task.id} className="task-card" data-testid="task-card" data-task={task.id} aria-disabled={task.href ? undefined : 'true'}>
               <div className="task-card__head">
                 <span className="task-card__icon">
                   <Icon name={task.icon} />
                 </span>
-                <span className="badge badge--soon">{t('home.comingSoon')}</span>
+                {!task.href && <span className="badge badge--soon">{t('home.comingSoon')}</span>}
               </div>
-              <h3 className="task-card__title">{t(task.title)}</h3>
+              <h3 className="task-card__title">
+                {task.href ? (
+                  <a href={task.href} data-testid="task-link">
+                    {t(task.title)}
+                  </a>
+                ) : (
+                  t(task.title)
+                )}
+              </h3>
               <p className="task-card__desc">{t(task.description)}</p>
             </li>
           ))}

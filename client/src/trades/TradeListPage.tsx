@@ -43,6 +43,9 @@ export function TradeListPage({ user }: { user: UserView | null }) {
             <a className="button" href={viewHref({ name: 'decisions' })} data-testid="trades-decisions-link">
               {t('nav.decisions')}
             </a>
+            <a className="button" href={viewHref({ name: 'credit' })} data-testid="trades-credit-link">
+              {t('nav.credit')}
+            </a>
             {user && (
               <a className="button" href={viewHref({ name: 'home' })}>
                 {t('nav.home')}

@@ -683,7 +683,7 @@ export const RULES = [
     source: '地方信用评价办法（无全国统一公式，按地区配置）',
     confidence: 'unconfirmed',
     overridable: true,
-    floor: 0,
+    floor: 100,
     stricter: 'down',
   },
   {
@@ -727,7 +727,7 @@ export const RULES = [
     source: '地方信用评价办法（按地区配置）',
     confidence: 'unconfirmed',
     overridable: true,
-    floor: 0,
+    floor: 10,
     stricter: 'down',
   },
 ] as const satisfies readonly RuleRow[];

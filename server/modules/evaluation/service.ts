@@ -10,6 +10,7 @@ import type { Clock } from '../../kernel/clock.js';
 import { AppError, isUniqueViolation } from '../../kernel/errors.js';
 import { findCjkFont } from '../../kernel/pdf.js';
 import type { CertificateService } from '../certificates/service.js';
+import type { CreditService } from '../credit/service.js';
 import type { ExpertService } from '../experts/service.js';
 import type { BidService } from '../bids/service.js';
 import type { IdentityService } from '../identity/service.js';
@@ -35,6 +36,8 @@ export function defineEvaluationModels(db: Db) {
     declare correctedByRecheck: CreationOptional<number | null>;
     /** When the recheck module's automatic check ran on the final report. */
     declare automaticCheckedAt: CreationOptional<Date | null>;
+    /** The bidders' credit scores frozen at the bid deadline (JSON {uscc: {score, share}}); null: started before the credit module (neutral). */
+    declare creditScores: CreationOptional<string | null>;
   }
   Evaluation.init(
     {
@@ -50,6 +53,7 @@ export function defineEvaluationModels(db: Db) {
       extended: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       correctedByRecheck: { type: DataTypes.INTEGER, allowNull: true, defaultValue: null },
       automaticCheckedAt: { type: DataTypes.DATE(3), allowNull: true, defaultValue: null },
+      creditScores: { type: DataTypes.TEXT, allowNull: true, defaultValue: null },
     },
     { sequelize: db, tableName: 'evaluations', modelName: 'Evaluation' },
   );
@@ -264,6 +268,7 @@ export class EvaluationService {
     private readonly opening: OpeningService,
     private readonly experts: ExpertService,
     private readonly bidService: BidService,
+    private readonly credit: Pick<CreditService, 'scoresAt'>,
     private readonly config: { cjkFontPath: string | undefined },
   ) {
     this.models = defineEvaluationModels(db);
@@ -334,9 +339,10 @@ export class EvaluationService {
     const requested = (JSON.parse(draw.request) as { seats: { count: number }[] }).seats.reduce((n, s) => n + s.count, 0);
     const accepted = seats.filter((s) => s.status === 'accepted');
     if (accepted.length !== requested) throw new AppError('CONFLICT', `${accepted.length} of ${requested} drawn experts have accepted`);
+    const creditScores = await this.frozenCreditScores(trade);
     try {
       await this.db.transaction(async (t) => {
-        await this.models.Evaluation.create({ tradeId, templateId: this.template(trade).id, state: 'review', chairUserId: null, startedAt: this.clock.now(), result: null, report: null, reportSha256: null, finalisedAt: null }, { transaction: t });
+        await this.models.Evaluation.create({ tradeId, templateId: this.template(trade).id, state: 'review', chairUserId: null, startedAt: this.clock.now(), result: null, report: null, reportSha256: null, finalisedAt: null, creditScores: JSON.stringify(creditScores) }, { transaction: t });
         for (const seat of accepted) await this.models.EvaluationMember.create({ tradeId, userId: seat.expertUserId, chairVote: null, submittedAt: null, signature: null, refusedReason: null, signedAt: null }, { transaction: t });
         // the machine checks every opened bid's arithmetic in the statutory order and asks the bidder to confirm a correction
         const rule = await this.trades.rules.forTrade('evaluation.arithmetic_correction', trade);
@@ -351,7 +357,7 @@ export class EvaluationService {
             await this.audit.append(t, { actor: { kind: 'system', name: 'evaluation' }, action: 'evaluation.correction_proposed', subject: `trade:${trade.code}`, payload: { bid: result.bidId, ...correction } });
           }
         }
-        await this.audit.append(t, { actor, action: 'evaluation.started', subject: `trade:${trade.code}`, payload: { template: this.template(trade).id, members: accepted.map((s) => s.expertUserId) } });
+        await this.audit.append(t, { actor, action: 'evaluation.started', subject: `trade:${trade.code}`, payload: { template: this.template(trade).id, members: accepted.map((s) => s.expertUserId), creditScores, creditScoresAt: trade.bidDeadline.toISOString() } });
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError('CONFLICT', 'the evaluation has already started');
@@ -359,6 +365,18 @@ export class EvaluationService {
     }
     this.changed(tradeId);
     return this.view(actor, tradeId);
+  }
+
+  /**
+   * The credit criterion's scores, frozen when the evaluation starts: every bidder with a bid in the
+   * trade, scored at the bid deadline with the trade region's rules, counting only the records this
+   * deployment knew by then — a penalty recorded (or received from a peer) later changes nothing.
+   */
+  private async frozenCreditScores(trade: TradeRow): Promise<Record<string, { score: number; share: number }>> {
+    const bids = await this.bidService.models.Bid.findAll({ where: { tradeId: trade.id } });
+    const orgs = bids.length ? await this.identity.models.Organisation.findAll({ where: { id: [...new Set(bids.map((b) => b.organisationId))] } }) : [];
+    const usccs = [...new Set(orgs.map((o) => o.uscc))].sort();
+    return this.credit.scoresAt(usccs, trade.bidDeadline, trade.regionCode);
   }
 
   /** Members elect their chair: the first candidate with a majority of the members' votes. */
@@ -466,8 +484,11 @@ export class EvaluationService {
     const evaluation = (await this.models.Evaluation.findByPk(tradeId, { transaction: t }))!;
     const drop = await this.trades.rules.forTrade('evaluation.drop_extremes', trade);
     const sameBrand = await this.trades.rules.forTrade('evaluation.same_brand_one_bidder', trade);
+    const frozen = evaluation.creditScores ? (JSON.parse(evaluation.creditScores) as Record<string, { score: number; share: number }>) : {};
     return {
       sameBrandAsOne: sameBrand?.value === 1,
+      // the credit criterion reads the scores frozen at the start (as of the bid deadline); unknown → neutral
+      creditShare: (uscc: string) => frozen[uscc]?.share ?? 1,
       template: TEMPLATES[evaluation.templateId]!,
       members: await this.members(tradeId, t),
       bids: await this.bids(tradeId),
@@ -828,6 +849,7 @@ export class EvaluationService {
       scores: (await this.models.EvaluationScore.findAll({ where: { tradeId }, order: [['id', 'ASC']], transaction: t })).map((s) => ({ bidId: s.bidId, expert: s.expertUserId, criterion: s.criterion, value: Number(s.value) })),
       result: evaluation.result ? (JSON.parse(evaluation.result) as EvaluationResult) : null,
       correctedByRecheck: evaluation.correctedByRecheck ?? null,
+      creditScores: evaluation.creditScores ? (JSON.parse(evaluation.creditScores) as unknown) : null,
       report: evaluation.report,
       reportSha256: evaluation.reportSha256,
       timeRequests: (await this.models.TimeRequest.findAll({ where: { tradeId }, transaction: t })).map((r) => ({ userId: r.userId, reason: r.reason, at: r.at.toISOString() })),

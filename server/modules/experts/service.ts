@@ -9,6 +9,7 @@ import type { AuditLog } from '../../kernel/audit/service.js';
 import type { Clock } from '../../kernel/clock.js';
 import { AppError, isUniqueViolation } from '../../kernel/errors.js';
 import type { BidService } from '../bids/service.js';
+import type { CreditService } from '../credit/service.js';
 import type { IdentityService } from '../identity/service.js';
 import { noticeOf, type TradeRow } from '../trades/models.js';
 import type { TradeService } from '../trades/service.js';
@@ -98,6 +99,9 @@ export function defineExpertModels(db: Db) {
 type ExpertModels = ReturnType<typeof defineExpertModels>;
 type DrawRow = InstanceType<ExpertModels['ExpertDraw']>;
 
+/** The exclusion rule a credit restriction (scope expert_pool / all) is counted under. */
+export const CREDIT_RESTRICTED = 'credit.restricted';
+
 interface DrawRequest {
   seats: { specialty: string; count: number }[];
   tendereeRepresentatives: number;
@@ -173,8 +177,12 @@ export function computeSeats(
  * The expert pool and the draw (实施条例 arts 45–47; 12号令 art 12; GP 条例 art 9). Avoidance: no
  * expert employed by the tenderee, the agency or any bidder of the trade, none with a declared
  * conflict with one of them, none suspended, none who served the same tenderee within
- * `experts.repeat_window`; the committee's composition is checked against the rules table before the
- * draw; a pool too small gives DRAW_POOL_TOO_SMALL, never a smaller committee.
+ * `experts.repeat_window`, none a credit restriction bars from the pool (`credit.restricted`); the
+ * committee's composition is checked against the rules table before the draw; a pool too small gives
+ * DRAW_POOL_TOO_SMALL, never a smaller committee. A restriction recorded after the snapshot still
+ * binds: a restricted expert the ranking reaches (at the draw or for a replacement) is recorded as
+ * declined with the restriction as reason and the next of the same ranking is invited, so the replay
+ * still matches.
  */
 export class ExpertService {
   readonly models: ExpertModels;
@@ -186,6 +194,7 @@ export class ExpertService {
     private readonly identity: IdentityService,
     private readonly trades: TradeService,
     private readonly bids: BidService,
+    private readonly credit: Pick<CreditService, 'restrictedExperts'>,
   ) {
     this.models = defineExpertModels(db);
   }
@@ -266,9 +275,11 @@ export class ExpertService {
     const out = (rule: string) => counts.set(rule, (counts.get(rule) ?? 0) + 1);
     const pool: PoolEntry[] = [];
     const extra = (await this.purposes?.exclusions(trade, purpose)) ?? [];
+    const restricted = await this.credit.restrictedExperts(this.clock.now());
     for (const e of await this.pool()) {
       const earlier = extra.find((x) => x.userIds.includes(e.userId));
       if (e.status !== 'active') out('experts.suspended');
+      else if (restricted.has(e.userId)) out(CREDIT_RESTRICTED);
       else if (earlier) out(earlier.rule);
       else if (e.employerOrganisationId === trade.tendereeOrganisationId) out('avoidance.employed_by_tenderee');
       else if (e.employerOrganisationId !== null && e.employerOrganisationId === trade.agencyOrganisationId) out('avoidance.employed_by_agency');
@@ -333,17 +344,21 @@ export class ExpertService {
     const trade = await this.trades.get(tradeId);
     if (!this.trades.canManage(actor, trade) || actor.role === 'agent') throw new AppError('NOT_PARTICIPANT', 'the trading center draws the experts');
     const options = await this.options(trade);
+    const now = this.clock.now();
+    const restricted = await this.credit.restrictedExperts(now);
     await this.db.transaction(async (t) => {
       const draw = await this.models.ExpertDraw.findOne({ where: { id: drawId, tradeId }, ...lockFor(t) });
       if (!draw) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
       if (draw.state !== 'committed') throw new AppError('DRAW_WRONG_STATE', 'this draw has run');
-      const seats = computeSeats(JSON.parse(draw.poolSnapshot) as PoolEntry[], JSON.parse(draw.request) as DrawRequest, draw.seed, options);
-      const now = this.clock.now();
-      for (const s of seats) {
-        await this.models.ExpertAssignment.create({ drawId, tradeId, seat: s.seat, specialty: s.specialty, expertUserId: s.userId, status: 'invited', replaces: null, invitedAt: now, respondedAt: null, declineReason: null }, { transaction: t });
-      }
+      // a restriction recorded since the commit: that seat is declined for it and refilled from the same ranking
+      const seats = await this.fillSeats(t, actor, draw, trade, options, now, restricted);
       await draw.update({ state: 'drawn', drawnAt: now }, { transaction: t });
-      await this.audit.append(t, { actor, action: 'experts.drawn', subject: `trade:${trade.code}`, payload: { draw: drawId, seed: draw.seed, seats: seats.map((s) => ({ seat: s.seat, specialty: s.specialty, expert: s.userId })), outsideCityMin: options.outsideCityMin } });
+      await this.audit.append(t, {
+        actor,
+        action: 'experts.drawn',
+        subject: `trade:${trade.code}`,
+        payload: { draw: drawId, seed: draw.seed, seats: seats.map((s) => ({ seat: s.seat, specialty: s.specialty, expert: s.userId, ...(s.restricted ? { declined: CREDIT_RESTRICTED } : {}) })), outsideCityMin: options.outsideCityMin },
+      });
     });
     return this.view(actor, tradeId, drawId);
   }
@@ -354,27 +369,62 @@ export class ExpertService {
     if (!assignment || assignment.expertUserId !== actor.userId) throw new AppError('NOT_YOUR_ASSIGNMENT');
     const trade = await this.trades.get(assignment.tradeId);
     const options = await this.options(trade);
+    const restricted = accept ? new Map<number, { issuingRegion: string; basis: string }>() : await this.credit.restrictedExperts(this.clock.now());
     await this.db.transaction(async (t) => {
       const draw = (await this.models.ExpertDraw.findByPk(assignment.drawId, lockFor(t)))!;
       const locked = (await this.models.ExpertAssignment.findByPk(assignmentId, { transaction: t }))!;
       if (locked.status !== 'invited') throw new AppError('DRAW_WRONG_STATE', `you have already ${locked.status}`);
       const now = this.clock.now();
       await locked.update({ status: accept ? 'accepted' : 'declined', respondedAt: now, declineReason: accept ? null : (reason ?? null) }, { transaction: t });
-      const replacement = accept ? null : await this.refill(t, draw, trade, options, now);
+      const replacement = accept ? null : await this.refill(t, actor, draw, trade, options, now, restricted);
       await this.audit.append(t, { actor, action: accept ? 'experts.accepted' : 'experts.declined', subject: `trade:${trade.code}`, payload: { draw: draw.id, seat: locked.seat, reason: reason ?? null, replacement } });
     });
     if (accept) await this.onAccepted?.(trade.id, actor.userId, { drawId: assignment.drawId, purpose: (await this.models.ExpertDraw.findByPk(assignment.drawId))!.purpose });
     return (await this.assignmentsOf(actor)).find((a) => a.id === assignmentId)!;
   }
 
-  /** Invites the next expert of the same ranking for the seat just vacated (declines are replayed in order). */
-  private async refill(t: Transaction, draw: DrawRow, trade: TradeRow, options: Awaited<ReturnType<ExpertService['options']>>, now: Date): Promise<number> {
-    const all = await this.models.ExpertAssignment.findAll({ where: { drawId: draw.id }, order: [['seat', 'ASC']], transaction: t });
-    const declined = new Map(all.filter((a) => a.status === 'declined').sort((a, b) => a.respondedAt!.getTime() - b.respondedAt!.getTime() || a.seat - b.seat).map((a, i) => [i, a.seat]));
-    const seats = computeSeats(JSON.parse(draw.poolSnapshot) as PoolEntry[], JSON.parse(draw.request) as DrawRequest, draw.seed, { ...options, declined });
-    const next = seats.at(-1)!;
-    await this.models.ExpertAssignment.create({ drawId: draw.id, tradeId: trade.id, seat: next.seat, specialty: next.specialty, expertUserId: next.userId, status: 'invited', replaces: next.replaces, invitedAt: now, respondedAt: null, declineReason: null }, { transaction: t });
-    return next.userId;
+  /**
+   * Creates every seat the ranking gives that is not yet recorded (the committee at the draw, the
+   * replacement after a decline). The pool snapshot was taken at the commit: an expert a credit
+   * restriction bars now is recorded as declined — reason `credit.restricted` and the restriction —
+   * at the same instant, and the ranking moves on, exactly as for a decline, so the replay matches.
+   */
+  private async fillSeats(
+    t: Transaction,
+    actor: Actor,
+    draw: DrawRow,
+    trade: TradeRow,
+    options: Awaited<ReturnType<ExpertService['options']>>,
+    now: Date,
+    restricted: Map<number, { issuingRegion: string; basis: string }>,
+  ): Promise<(ReturnType<typeof computeSeats>[number] & { restricted: boolean })[]> {
+    const created: (ReturnType<typeof computeSeats>[number] & { restricted: boolean })[] = [];
+    for (;;) {
+      const all = await this.models.ExpertAssignment.findAll({ where: { drawId: draw.id }, order: [['seat', 'ASC']], transaction: t });
+      const declined = new Map(all.filter((a) => a.status === 'declined').sort((a, b) => a.respondedAt!.getTime() - b.respondedAt!.getTime() || a.seat - b.seat).map((a, i) => [i, a.seat]));
+      const seats = computeSeats(JSON.parse(draw.poolSnapshot) as PoolEntry[], JSON.parse(draw.request) as DrawRequest, draw.seed, { ...options, declined });
+      const recorded = new Set(all.map((a) => a.seat));
+      const fresh = seats.filter((s) => !recorded.has(s.seat));
+      for (const s of fresh) {
+        const restriction = restricted.get(s.userId);
+        const declineReason = restriction ? `${CREDIT_RESTRICTED}：${restriction.basis}（${restriction.issuingRegion}）`.slice(0, 500) : null;
+        await this.models.ExpertAssignment.create(
+          { drawId: draw.id, tradeId: trade.id, seat: s.seat, specialty: s.specialty, expertUserId: s.userId, status: restriction ? 'declined' : 'invited', replaces: s.replaces, invitedAt: now, respondedAt: restriction ? now : null, declineReason },
+          { transaction: t },
+        );
+        if (restriction) {
+          await this.audit.append(t, { actor, action: 'experts.credit_excluded', subject: `trade:${trade.code}`, payload: { draw: draw.id, seat: s.seat, expert: s.userId, rule: CREDIT_RESTRICTED, issuingRegion: restriction.issuingRegion, basis: restriction.basis } });
+        }
+        created.push({ ...s, restricted: !!restriction });
+      }
+      if (!fresh.some((s) => restricted.has(s.userId))) return created;
+    }
+  }
+
+  /** Invites the next eligible expert of the same ranking for the seat just vacated (declines are replayed in order). */
+  private async refill(t: Transaction, actor: Actor, draw: DrawRow, trade: TradeRow, options: Awaited<ReturnType<ExpertService['options']>>, now: Date, restricted: Map<number, { issuingRegion: string; basis: string }>): Promise<number> {
+    const created = await this.fillSeats(t, actor, draw, trade, options, now, restricted);
+    return created.filter((s) => !s.restricted).at(-1)!.userId;
   }
 
   /**
@@ -384,12 +434,13 @@ export class ExpertService {
   async replaceMember(t: Transaction, actor: Actor, tradeId: number, userId: number, reason: string): Promise<number> {
     const trade = await this.trades.get(tradeId, t);
     const options = await this.options(trade);
+    const restricted = await this.credit.restrictedExperts(this.clock.now());
     const seat = await this.models.ExpertAssignment.findOne({ where: { tradeId, expertUserId: userId, status: 'accepted' }, order: [['id', 'DESC']], transaction: t });
     if (!seat) throw new AppError('NOT_FOUND', `expert ${userId} holds no accepted seat on this trade`);
     const draw = (await this.models.ExpertDraw.findByPk(seat.drawId, lockFor(t)))!;
     const now = this.clock.now();
     await seat.update({ status: 'declined', respondedAt: now, declineReason: `替换：${reason}` }, { transaction: t });
-    const next = await this.refill(t, draw, trade, options, now);
+    const next = await this.refill(t, actor, draw, trade, options, now, restricted);
     await this.audit.append(t, { actor, action: 'experts.member_replaced', subject: `trade:${trade.code}`, payload: { draw: draw.id, seat: seat.seat, expert: userId, reason, replacement: next } });
     return next;
   }
