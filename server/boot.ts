@@ -35,6 +35,8 @@ export async function boot(config: Config, logger: Logger, clock: Clock = system
   const built = await createApp({ config, db, clock, logger });
   const seed = config.seedDemo === 'auto' ? await seedDemo(built.services.identity, config.scryptLogN) : null;
   await built.services.identity.sessions.purge();
+  // the credit feed's region must be in the (now loaded) region table: a wrong CREDIT_REGION stops here
+  void built.services.credit.region;
 
   // Node cuts a request off after 5 minutes by default; a 2 GiB sealed bid over a slow line needs
   // longer. Headers must still arrive promptly, and an idle socket is still closed.

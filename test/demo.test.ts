@@ -311,6 +311,59 @@ describe('npm run demo', function () {
     expect(actions.some((a) => a.startsWith('recheck.'))).to.equal(true);
   });
 
+  it('records a penalty against bidder2 issued by 瑞金市, refuses it at the credit gate of trades in 龙南市 and 龙岩市, and leaves the record, the refusal, the score and the signed feed entry', async () => {
+    const demo = path.join(database.dataDir, 'demo');
+    const summary = JSON.parse(fs.readFileSync(path.join(demo, 'summary.json'), 'utf8'));
+    const credit = summary.credit;
+    const uscc = DEMO_ORGANISATIONS.find((o) => o.key === 'bidder2')!.uscc;
+    expect(summary.stages.slice(-2)).to.deep.equal(['credit', 'audit']);
+    expect(credit.files).to.deep.equal({ penalty: 'credit/penalty.json', refusal: 'credit/refusal.json', score: 'credit/score.json', feed: 'credit/feed-000001.p7m' });
+    for (const file of Object.values(credit.files) as string[]) expect(summary.outputs).to.include(file);
+
+    // the record: 串通投标 under 招标投标法 第五十三条, issued by 瑞金市, serious, barring bidding for a year
+    const penalty = JSON.parse(fs.readFileSync(path.join(demo, 'credit', 'penalty.json'), 'utf8'));
+    expect(penalty).to.include({ kind: 'penalty', role: 'bidder', basis: '招标投标法 第五十三条', authority: '瑞金市发展和改革委员会', severity: 'serious', scope: 'bidding', status: 'active', points: 30 });
+    expect(penalty.subject).to.deep.equal({ kind: 'organisation', id: uscc, name: '瑞金红都建筑工程有限公司' });
+    expect(penalty.issuingRegion).to.deep.equal({ code: '360781', name: '瑞金市' });
+    expect(penalty.decisionNo).to.match(/^瑞发改罚〔\d{4}〕17号$/);
+    expect(new Date(penalty.endsAt).getUTCFullYear() - new Date(penalty.startsAt).getUTCFullYear()).to.equal(1);
+
+    // the refusal: problem+json naming 瑞金市 and the basis; the transcript shows it for both new trades and the earlier one
+    const refusal = JSON.parse(fs.readFileSync(path.join(demo, 'credit', 'refusal.json'), 'utf8'));
+    expect(refusal).to.include({ status: 403, code: 'CREDIT_RESTRICTED', issuingRegion: '360781', issuingRegionName: '瑞金市', basis: `招标投标法 第五十三条（${penalty.decisionNo}）` });
+    expect(refusal.detail).to.contain('瑞金市').and.to.contain('招标投标法 第五十三条').and.to.contain(penalty.decisionNo);
+    expect(credit.trades.map((t: { regionCode: string }) => t.regionCode)).to.deep.equal(['360783', '350800']);
+    expect(credit.refusals.map((r: { action: string; regionCode: string; code: string }) => `${r.action} ${r.regionCode} ${r.code}`)).to.deep.equal(['register 360783 CREDIT_RESTRICTED', 'register 350800 CREDIT_RESTRICTED', 'bid 360783 CREDIT_RESTRICTED']);
+    for (const trade of credit.trades) expect(output).to.contain(`bidder2 报名 ${trade.code} → 403 CREDIT_RESTRICTED: restricted by 瑞金市 (360781): 招标投标法 第五十三条（${penalty.decisionNo}）`);
+    expect(output).to.contain('赣州 staff creating the 龙岩市 trade → 403 FORBIDDEN_REGION');
+    // the gate is per company: another company registers in each
+    expect(credit.admitted.map((a: { trade: string; bidder: string }) => [a.trade, a.bidder])).to.deep.equal(credit.trades.map((t: { code: string }, i: number) => [t.code, ['bidder3', 'bidder5'][i]]));
+
+    // the score: base − 30 in force, with its history; the public list shows the record
+    const score = JSON.parse(fs.readFileSync(path.join(demo, 'credit', 'score.json'), 'utf8'));
+    expect(score).to.include({ uscc, base: 100, score: 70 });
+    expect(score.records.map((r: { uid: string }) => r.uid)).to.deep.equal([penalty.uid]);
+    expect(score.history.at(-1)).to.include({ score: 70, event: 'started', record: penalty.uid });
+    expect(credit.score).to.include({ before: 100, after: 70 });
+    expect(credit.publicList).to.equal(1);
+
+    // the feed entry: a DER CMS SignedData openssl prints, whose content is the signed payload of the record
+    const feedFile = path.join(demo, 'credit', 'feed-000001.p7m');
+    expect(fs.readFileSync(feedFile)[0]).to.equal(0x30);
+    const printed = execFileSync('openssl', ['cms', '-verify', '-inform', 'DER', '-noverify', '-in', feedFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const payload = JSON.parse(printed);
+    expect(payload).to.include({ v: 1, seq: 1, prev: '', event: 'recorded' });
+    expect(payload.record).to.include({ uid: penalty.uid, basis: penalty.basis, decisionNo: penalty.decisionNo, scope: 'bidding' });
+    expect(payload.record.issuingRegion).to.deep.equal({ code: '360781', name: '瑞金市' });
+    expect(output).to.contain(`openssl cms -verify -inform DER -noverify -in ${feedFile}`);
+    // and its signer chains to the platform root, at the server's (moved) clock the transcript names
+    const attime = output.match(/-attime (\d+) -in \S+feed-000001\.p7m/)![1]!;
+    execFileSync('openssl', ['cms', '-verify', '-inform', 'DER', '-CAfile', path.join(demo, 'keys', 'root.crt'), '-purpose', 'any', '-attime', attime, '-in', feedFile, '-out', '/dev/null'], { stdio: 'pipe' });
+
+    const actions = fs.readFileSync(path.join(demo, 'audit-chain.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).action as string);
+    expect(actions).to.include('credit.recorded');
+  });
+
   it('refuses a database that is not fresh', async () => {
     const { code, output } = await runToEnd('npm', ['run', '-s', 'demo'], env);
     expect(code).to.equal(1);

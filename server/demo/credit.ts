@@ -54,7 +54,7 @@ export interface CreditOut {
   admitted: { trade: string; bidder: string; organisation: string }[];
   score: { before: number; after: number; base: number; history: { at: string; score: number; event: string }[] };
   publicList: number;
-  feed: { seq: number; head: number; event: string; sha256Prev: string };
+  feed: { seq: number; head: number; event: string; prev: string };
   files: { penalty: string; refusal: string; score: string; feed: string };
 }
 
@@ -62,7 +62,6 @@ const PENALISED = 'bidder2';
 const PENALTY = {
   act: '在赣州市章贡区某道路改造工程施工招标中，与其他投标人相互约定投标报价、轮流中标，经查证属实，构成串通投标。',
   basis: '招标投标法 第五十三条',
-  decisionNo: '瑞发改罚〔2026〕17号',
   authority: '瑞金市发展和改革委员会',
   issuingRegionCode: '360781',
   severity: 'serious' as const,
@@ -118,6 +117,8 @@ export async function creditStage(args: {
   expectStatus(before, 200, 'credit score before the penalty');
   const scoreBefore = (before.body as CreditScoreView).score;
   const startsAt = clock.now();
+  // the decision is numbered in the year it is made (China time), 瑞发改罚〔YYYY〕17号
+  const decisionNo = `瑞发改罚〔${new Date(startsAt.getTime() + 8 * 3600_000).getUTCFullYear()}〕17号`;
   const endsAt = new Date(startsAt.getTime());
   endsAt.setUTCFullYear(endsAt.getUTCFullYear() + 1);
   const recorded = await as('supervisor').post('/api/credit/records', {
@@ -126,7 +127,7 @@ export async function creditStage(args: {
     role: 'bidder',
     act: PENALTY.act,
     basis: PENALTY.basis,
-    decisionNo: PENALTY.decisionNo,
+    decisionNo,
     authority: PENALTY.authority,
     issuingRegionCode: PENALTY.issuingRegionCode,
     severity: PENALTY.severity,
@@ -275,6 +276,10 @@ export async function creditStage(args: {
   say(`feed of ${feed.region.name} (${feed.region.code}), head ${feed.head}: entry #${found.seq} ${found.payload.event} ${found.payload.record.uid}, prev ${found.payload.prev || '(none)'}, signed by the region certificate`);
   say(`wrote ${rel(feedFile)} (${found.der.length} bytes, CMS SignedData, DER); print its signed content with:`);
   say(`  openssl cms -verify -inform DER -noverify -in ${path.join(dir, feedFile)}`);
+  // the region certificate was issued at the server's clock, which the demo moved ahead: check the chain at that time
+  const attime = Math.ceil(Date.parse(found.payload.at) / 1000);
+  say(`and check its signer against the platform root at the server's (moved) clock with:`);
+  say(`  openssl cms -verify -inform DER -CAfile ${path.join(outDir, 'keys', 'root.crt')} -purpose any -attime ${attime} -in ${path.join(dir, feedFile)} -out /dev/null`);
 
   return {
     subject: { uscc: org.uscc, name: org.name, bidder: PENALISED },
@@ -297,7 +302,7 @@ export async function creditStage(args: {
     admitted,
     score: { before: scoreBefore, after: score.score, base: score.base, history: score.history.map((h) => ({ at: h.at, score: h.score, event: h.event })) },
     publicList: entries.length,
-    feed: { seq: found.seq, head: feed.head, event: found.payload.event, sha256Prev: found.payload.prev },
+    feed: { seq: found.seq, head: feed.head, event: found.payload.event, prev: found.payload.prev },
     files: { penalty: rel('penalty.json'), refusal: rel('refusal.json'), score: rel('score.json'), feed: rel(feedFile) },
   };
 }

@@ -636,7 +636,6 @@ async function main(): Promise<void> {
     openings.push(await openTrade(land, ['official2', 'official3'], { objector: 'bidder4', objection: '我公司对开标记录有异议：请核实各竞买人竞买保证金的到账时间。', silent: 'bidder1' }));
 
     // 信用: a penalty against a company done with its trades, refused at the credit gate of new trades in two provinces (issue 8)
-    const creditStarted = Date.now();
     const credit = await creditStage({
       as,
       anonymous: http,
@@ -651,7 +650,6 @@ async function main(): Promise<void> {
       expectStatus,
       cst,
     });
-    if (process.env.DEMO_TIMING) process.stderr.write(`credit stage ${Date.now() - creditStarted} ms\n`);
     outputs.push(credit.files.penalty, credit.files.refusal, credit.files.score, credit.files.feed);
 
     step('监督人员校验审计链 Supervisor verifies the audit chain');
@@ -714,7 +712,7 @@ async function main(): Promise<void> {
     say('                   signatures/<expert>.p7s (CMS over the report\'s SHA-256) and signatures/report.sha256');
     say('  recheck/<code>/  recheck-report.pdf (评标复核报告), recheck-report.json, signatures/<expert>.p7s and report.sha256');
     say('  award/<code>/    award-notice.pdf (中标通知书), result-notice-<bidder>.pdf (中标结果通知书), contract.pdf, award.json (合同备案)');
-    say(`  credit/         penalty.json (不良行为记录), refusal.json (the CREDIT_RESTRICTED refusal), score.json, ${path.basename(credit.files.feed)} (the signed feed entry, DER)`);
+    say(`  credit/          penalty.json (不良行为记录), refusal.json (the CREDIT_RESTRICTED refusal), score.json, ${path.basename(credit.files.feed)} (the signed feed entry, DER)`);
     for (const file of ['audit-verification.json', 'audit-chain.jsonl', 'audit-report.pdf', 'summary.json']) say(`  ${file}`);
   } finally {
     await running.close();

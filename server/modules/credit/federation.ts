@@ -49,14 +49,14 @@ const encoder = new TextEncoder();
 export class FeedPublisher {
   constructor(
     private readonly models: CreditModels,
-    readonly region: CreditRegionView,
+    private readonly region: () => CreditRegionView,
     private readonly signer: () => Promise<CmsSigner>,
   ) {}
 
   async append(t: Transaction, event: FeedEvent, record: FeedRecord, at: Date): Promise<number> {
     const last = await this.models.FeedRow.findOne({ order: [['seq', 'DESC']], ...lockFor(t) });
     const seq = (last?.seq ?? 0) + 1;
-    const payload: FeedPayload = { v: 1, region: this.region.code, seq, prev: last?.hash ?? '', at: at.toISOString(), event, record };
+    const payload: FeedPayload = { v: 1, region: this.region().code, seq, prev: last?.hash ?? '', at: at.toISOString(), event, record };
     const content = canonicalJson(payload);
     const cms = await signAttached(encoder.encode(content), await this.signer(), { signingTime: at });
     await this.models.FeedRow.create({ seq, at, event, recordUid: record.uid, hash: await sha256Hex(content), cms: Buffer.from(cms) }, { transaction: t });
@@ -66,7 +66,7 @@ export class FeedPublisher {
   async page(after: number, limit: number): Promise<FeedView> {
     const rows = await this.models.FeedRow.findAll({ where: { seq: { [Op.gt]: after } }, order: [['seq', 'ASC']], limit });
     const head = ((await this.models.FeedRow.max('seq')) as number | null) ?? 0;
-    return { region: this.region, head, entries: rows.map((r) => ({ seq: r.seq, cms: Buffer.from(r.cms).toString('base64') })) };
+    return { region: this.region(), head, entries: rows.map((r) => ({ seq: r.seq, cms: Buffer.from(r.cms).toString('base64') })) };
   }
 }
 

@@ -45,8 +45,7 @@ export class CreditService {
   readonly gate: CreditGate;
   readonly feed: FeedPublisher;
   readonly peers: PeerPuller;
-  /** The region whose feed this deployment publishes (CREDIT_REGION). */
-  readonly region: CreditRegionView;
+  private publishing: CreditRegionView | null = null;
 
   constructor(
     private readonly db: Db,
@@ -60,9 +59,14 @@ export class CreditService {
   ) {
     this.models = defineCreditModels(db);
     this.gate = new CreditGate(db);
-    this.region = this.publishingRegion();
-    this.feed = new FeedPublisher(this.models, this.region, () => this.signer());
+    this.feed = new FeedPublisher(this.models, () => this.region, () => this.signer());
     this.peers = new PeerPuller(db, this.models, audit, clock, config, logger, (t, payload, peer) => this.applyRemote(t, payload.event, payload.record, peer));
+  }
+
+  /** The region whose feed this deployment publishes (CREDIT_REGION); read once the region table is loaded (after seeding). */
+  get region(): CreditRegionView {
+    this.publishing ??= this.publishingRegion();
+    return this.publishing;
   }
 
   private publishingRegion(): CreditRegionView {

@@ -1,0 +1,115 @@
+import { expect } from 'chai';
+import type { EvaluationView } from '../../contracts/evaluation.js';
+import { bearer, givenApp, type TestApp } from '../helpers/app.js';
+import { expertLogin } from '../helpers/evaluation.js';
+import { addExperts } from '../helpers/experts.js';
+import { closeBidding, startOpening, submitShare } from '../helpers/opening.js';
+import { publishedTrade, register, sealedBidFor, uploadBid } from '../helpers/trades.js';
+import { orgOf, recorded } from './helpers.js';
+
+const WAN = 1_000_000; // 万元 in fen
+
+/**
+ * The credit criterion of 综合评估法 (信用评价, 5 points) reads the bidders' credit scores frozen at the
+ * bid deadline: a penalty recorded before it costs its points and flips a close ranking; one recorded
+ * after it — even with a start date before the deadline — changes nothing in this evaluation.
+ */
+describe('credit: the evaluation’s credit criterion, frozen at the bid deadline', function () {
+  this.timeout(600_000);
+  let app: TestApp;
+  before(async () => {
+    app = await givenApp();
+  });
+  after(async () => app?.stop());
+
+  it('a penalty before the deadline flips a close ranking; one recorded after it does not count', async () => {
+    // A and B close; C (a third bid, which the opening needs) well behind
+    const [A, B, C] = ['bidder1', 'bidder4', 'bidder3'] as const;
+    // before the trade: a serious penalty (30 points, score only) against A → share 0.7 → 3.5 of 5
+    app.setClock('2026-11-25T02:00:00.000Z');
+    await recorded(app, { subject: { kind: 'organisation', ...orgOf(A) }, scope: 'none', severity: 'serious', issuingRegionCode: '360702', decisionNo: '章发改罚〔2026〕3号', authority: '赣州市章贡区发展和改革委员会' });
+
+    const trade = await publishedTrade(app, 'construction', 'open_tender', { title: '章贡区沙河大道排水管网改造工程施工' });
+    const bidIds: Record<string, number> = {};
+    for (const bidder of [A, B, C]) {
+      expect((await register(app, trade.id, bidder)).status).to.equal(201);
+      const up = await uploadBid(app, trade.id, bidder, await sealedBidFor(app, trade, bidder, 1_000 * WAN));
+      expect(up.status, up.text).to.equal(201);
+      bidIds[bidder] = up.body.bid.id;
+    }
+    await closeBidding(app, trade);
+    await startOpening(app, trade);
+    await submitShare(app, trade, 'official1');
+    await submitShare(app, trade, 'official2');
+    expect((await app.http.post(`/api/trades/${trade.id}/opening/publish`).set(bearer(await app.tokenFor('staff'))).send({})).status).to.equal(200);
+
+    // after the deadline, before the evaluation starts: a penalty against B, dated from before the deadline
+    app.setClock('2027-01-05T01:35:00.000Z');
+    await recorded(app, { subject: { kind: 'organisation', ...orgOf(B) }, scope: 'none', severity: 'serious', issuingRegionCode: '360700', startsAt: '2026-12-01T00:00:00.000Z', decisionNo: '赣市发改罚〔2027〕1号', authority: '赣州市发展和改革委员会' });
+    const now = (await app.http.get(`/api/public/credit/organisations/${orgOf(B).uscc}`)).body as { score: number };
+    expect(now.score).to.equal(70); // in force now…
+
+    // the committee: five pool experts drawn and accepting
+    const staff = bearer(await app.tokenFor('staff'));
+    await addExperts(app, 5, { specialty: `credit${trade.id}`, regionCode: '360700' });
+    const committed = await app.http.post(`/api/trades/${trade.id}/draws`).set(staff).send({ seats: [{ specialty: `credit${trade.id}`, count: 5 }] });
+    expect(committed.status, committed.text).to.equal(201);
+    const drawn = await app.http.post(`/api/trades/${trade.id}/draws/${committed.body.id}/run`).set(staff).send({});
+    expect(drawn.status, drawn.text).to.equal(200);
+    const experts: string[] = [];
+    const ids: number[] = drawn.body.seats.map((s: { userId: number }) => s.userId).sort((a: number, b: number) => a - b);
+    for (const id of ids) {
+      const { token } = await expertLogin(app, id);
+      const invitation = ((await app.http.get('/api/experts/assignments').set(bearer(token))).body.assignments as { id: number; tradeId: number }[]).find((a) => a.tradeId === trade.id)!;
+      expect((await app.http.post(`/api/experts/assignments/${invitation.id}/respond`).set(bearer(token)).send({ accept: true })).status).to.equal(200);
+      experts.push(token);
+    }
+    const started = await app.http.post(`/api/trades/${trade.id}/evaluation/start`).set(bearer(await app.tokenFor('staff'))).send({});
+    expect(started.status, started.text).to.equal(201);
+
+    // frozen at the deadline: A's penalty counts, B's (recorded after it) does not
+    const frozen = { [orgOf(A).uscc]: { score: 70, share: 0.7 }, [orgOf(B).uscc]: { score: 100, share: 1 }, [orgOf(C).uscc]: { score: 100, share: 1 } };
+    const row = (await app.services.evaluation.models.Evaluation.findByPk(trade.id))!;
+    expect(JSON.parse(row.creditScores!)).to.deep.equal(frozen);
+    const event = await app.services.audit.models.AuditEvent.findOne({ where: { subject: `trade:${trade.code}`, action: 'evaluation.started' } });
+    expect(JSON.parse(event!.payload).creditScores).to.deep.equal(frozen);
+
+    // the committee: chair, compliance (all pass), scores — A a point ahead on the technical plan
+    const as = (i: number) => bearer(experts[i]!);
+    for (let i = 0; i < 3; i++) await app.http.post(`/api/trades/${trade.id}/evaluation/chair`).set(as(i)).send({ userId: ids[0] });
+    for (let i = 0; i < 5; i++) {
+      for (const bidId of Object.values(bidIds)) {
+        for (const check of ['formal', 'qualification', 'responsiveness'] as const) {
+          const res = await app.http.post(`/api/trades/${trade.id}/evaluation/compliance`).set(as(i)).send({ bidId, check, pass: true });
+          expect(res.status, res.text).to.equal(200);
+        }
+      }
+    }
+    expect((await app.http.post(`/api/trades/${trade.id}/evaluation/compliance/close`).set(as(0)).send({})).status).to.equal(200);
+    const judged: Record<string, Record<string, number>> = { [A]: { technical: 20, management: 8 }, [B]: { technical: 19, management: 8 }, [C]: { technical: 15, management: 8 } };
+    let view: EvaluationView | null = null;
+    for (let i = 0; i < 5; i++) {
+      const scores = Object.entries(bidIds).flatMap(([bidder, bidId]) => Object.entries(judged[bidder]!).map(([criterion, value]) => ({ bidId, criterion, value })));
+      const saved = await app.http.put(`/api/trades/${trade.id}/evaluation/scores`).set(as(i)).send({ scores });
+      expect(saved.status, saved.text).to.equal(200);
+    }
+    for (let i = 0; i < 5; i++) view = (await app.http.post(`/api/trades/${trade.id}/evaluation/scores/submit`).set(as(i)).send({})).body as EvaluationView;
+    expect(view!.state).to.equal('computed');
+
+    // without credit A would lead 93 : 92; with A's 3.5 of 5 B leads 92 : 91.5 (and B keeps its 5)
+    expect(view!.result!.ranked.map((r) => [r.bidder.uscc, ...r.criteria.map((c) => [c.id, c.score]).flat(), r.total, r.rank])).to.deep.equal([
+      [orgOf(B).uscc, 'price', 60, 'technical', 19, 'management', 8, 'credit', 5, 92, 1],
+      [orgOf(A).uscc, 'price', 60, 'technical', 20, 'management', 8, 'credit', 3.5, 91.5, 2],
+      [orgOf(C).uscc, 'price', 60, 'technical', 15, 'management', 8, 'credit', 5, 88, 3],
+    ]);
+    // recomputing (what the recheck does) reads the same frozen scores
+    const again = await app.services.evaluation.compute(trade.id);
+    expect(again.ranked.map((r) => r.total)).to.deep.equal([92, 91.5, 88]);
+
+    // the report (what the members sign and the PDF prints) carries the credit criterion's real score
+    const reported = await app.http.post(`/api/trades/${trade.id}/evaluation/report`).set(as(0)).send({});
+    expect(reported.status, reported.text).to.equal(200);
+    const report = JSON.parse((await app.services.evaluation.models.Evaluation.findByPk(trade.id))!.report!) as { result: EvaluationView['result'] };
+    expect(report.result!.ranked.map((r) => r.criteria.find((c) => c.id === 'credit')!.score)).to.deep.equal([5, 3.5, 5]);
+  });
+});
