@@ -122,6 +122,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
+  if (!env.CREDIT_FEED_CERT !== !env.CREDIT_FEED_KEY) throw new ConfigError('invalid configuration:\n  CREDIT_FEED_CERT and CREDIT_FEED_KEY go together (the region certificate and its key)');
   const dataDir = path.resolve(env.DATA_DIR);
   let database: Config['database'];
   if (!env.DATABASE_URL) database = { dialect: 'sqlite', storage: path.join(dataDir, 'tenderhall.sqlite') };

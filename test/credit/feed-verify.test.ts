@@ -4,6 +4,7 @@ import { createPlatformCa, issueCertificate, type PlatformCa } from '../../crypt
 import { createCsr } from '../../crypto/csr.js';
 import { canonicalJson, sha256Hex, signAttached, type CmsSigner } from '../../crypto/index.js';
 import { generateRsaKeyPairNode } from '../../crypto/node/keys.js';
+import { ConfigError, loadConfig } from '../../server/config.js';
 import { regionPrefix, verifyEntry, type VerifyContext } from '../../server/modules/credit/federation.js';
 
 /**
@@ -74,5 +75,18 @@ describe('credit federation: verifying one feed entry', function () {
 
   it('a publisher may issue for its own region and below', () => {
     expect(['000000', '360000', '360700', '360781'].map(regionPrefix)).to.deep.equal(['', '36', '3607', '360781']);
+  });
+});
+
+describe('credit federation: configuration', () => {
+  it('reads CREDIT_PEERS as CODE=URL pairs and refuses half a feed signer or a malformed peer list', () => {
+    const config = loadConfig({ CREDIT_PEERS: '360781=https://ggzy.ruijin.example/, 350800=http://10.0.0.8:3000', CREDIT_PULL_SECONDS: '60' });
+    expect(config.credit.peers).to.deep.equal([
+      { code: '360781', url: 'https://ggzy.ruijin.example' },
+      { code: '350800', url: 'http://10.0.0.8:3000' },
+    ]);
+    expect([config.credit.pullMs, config.credit.backoffMaxMs, config.credit.feedSigner]).to.deep.equal([60_000, 3_600_000, undefined]);
+    expect(() => loadConfig({ CREDIT_FEED_CERT: '/etc/tenderhall/region.crt' })).to.throw(ConfigError, 'CREDIT_FEED_CERT and CREDIT_FEED_KEY');
+    expect(() => loadConfig({ CREDIT_PEERS: 'ruijin=https://x' })).to.throw(ConfigError, 'CREDIT_PEERS');
   });
 });
