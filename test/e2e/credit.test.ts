@@ -163,6 +163,10 @@ describe('credit in Chromium: record, public list, the refusal names the issuing
     // 报名 for the trade it has not registered for
     await bidder.goto(`${app.url}/#/trades/${open.id}`);
     await bidder.getByTestId('trade-detail').waitFor();
+    // the page says so before bidder2 tries
+    const notice = bidder.getByTestId('credit-notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).to.contain('瑞金市（360781）').and.to.contain(`${BASIS}（${DECISION_NO}）`);
     await bidder.getByTestId('register-trade').click();
     const registration = bidder.getByTestId('register-error');
     await registration.waitFor();

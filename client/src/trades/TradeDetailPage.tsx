@@ -6,6 +6,7 @@ import { AwardSection } from '../award/AwardSection.js';
 import { ObjectionsSection, TradeDecisions } from '../complaints/ObjectionsSection.js';
 import { ErrorLine, useAction } from '../components/async.js';
 import { RechecksSection } from '../recheck/RechecksSection.js';
+import { CreditNotice } from '../credit/CreditNotice.js';
 import { errorMessage } from '../errors.js';
 import { listDraws } from '../experts/expertsApi.js';
 import { getEvaluation, startEvaluation } from '../evaluation/evaluationApi.js';
@@ -598,6 +599,7 @@ function BidderSection({ trade, user, onChanged }: { trade: TradeView; user: Use
       <div className="section-heading">
         <h2 id="trade-bidder-title">{t('bidder.title')}</h2>
       </div>
+      {trade.state === 'bidding' && <CreditNotice user={user} />}
       {trade.registered ? (
         <p data-testid="registered">{t('bidder.registered', { org: user.organisation?.name ?? '' })}</p>
       ) : (
