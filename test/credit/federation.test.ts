@@ -215,7 +215,9 @@ describe('credit federation: two deployments, signed feeds, refusals, a peer dow
       return view.lastSeq === 3 && view.failures === 0 ? view : null;
     });
     expect(caught.lastError).to.equal(null);
+    const known = await b!.http.get('/api/public/credit').query({ q: orgOf('bidder1').uscc });
+    expect(known.body.records.map((r: { uid: string; status: string }) => [r.uid, r.status])).to.deep.equal([['360781-3', 'active']]);
     const late = await uploadBid(b!, trade.id, 'bidder1', await sealedBidFor(b!, trade, 'bidder1', 880_000_000), { replaces: other.body.bid.id });
-    expect([late.status, late.body.code, late.body.issuingRegionName]).to.deep.equal([403, 'CREDIT_RESTRICTED', '瑞金市']);
+    expect([late.status, late.body.code, late.body.issuingRegionName], `${late.text} / B knew ${JSON.stringify(known.body)}`).to.deep.equal([403, 'CREDIT_RESTRICTED', '瑞金市']);
   });
 });
