@@ -59,34 +59,15 @@ export interface CreditRegionView {
   name: string;
 }
 
-export interface CreditRecordView {
+/** A credit record as seen by everyone: the fields a feed carries, plus this deployment's view of it. */
+export interface CreditRecordView extends FeedRecord {
   id: number;
-  /** Globally unique: `<publishing region>-<local id>`; the same record keeps it in every deployment. */
-  uid: string;
   /** Recorded here, or received from another deployment's feed (`source` is that feed's region). */
   origin: 'local' | 'remote';
   source: CreditRegionView | null;
-  kind: CreditKind;
-  subject: { kind: 'organisation' | 'person'; id: string; name: string };
-  role: CreditRole;
-  persons: { name: string; idNumber: string | null; role: string }[];
-  act: string;
-  basis: string;
-  decisionNo: string;
-  authority: string;
-  issuingRegion: CreditRegionView;
-  severity: CreditSeverity | null;
-  scope: CreditScope;
-  /** Deducted (penalty) or added (commendation). */
-  points: number;
-  startsAt: string;
-  endsAt: string;
   /** The minimum publicity period ends: a repair may be applied for from then. */
   repairableFrom: string;
-  recordedAt: string;
   status: CreditStatus;
-  liftedAt: string | null;
-  liftReason: string | null;
 }
 
 export interface CreditScorePoint {
@@ -149,6 +130,7 @@ export interface FeedPayload {
   record: FeedRecord;
 }
 
+/** A credit record as the feed carries it. `uid` is globally unique (`<publishing region>-<local id>`); `points` are deducted (penalty) or added (commendation). */
 export interface FeedRecord {
   uid: string;
   kind: CreditKind;

@@ -3,8 +3,8 @@ import type { Locale } from './i18n.js';
 
 export const TRADE_TIME_ZONE = 'Asia/Shanghai';
 
-/** An instant as Beijing time (the trading centers' legal time), e.g. 2027-01-05 09:30 (UTC+8). */
-export function shanghaiTime(iso: string, locale: Locale): string {
+/** An instant as Beijing time to the minute, e.g. 2027-01-05 09:30, without the zone (the caller says it). */
+export function shanghaiMinute(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const parts = new Intl.DateTimeFormat('en-CA', {
@@ -17,7 +17,13 @@ export function shanghaiTime(iso: string, locale: Locale): string {
     hourCycle: 'h23',
   }).formatToParts(date);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const text = `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/** An instant as Beijing time (the trading centers' legal time), e.g. 2027-01-05 09:30 (UTC+8). */
+export function shanghaiTime(iso: string, locale: Locale): string {
+  const text = shanghaiMinute(iso);
+  if (text === iso) return iso;
   return locale === 'zh-CN' ? `${text}（北京时间）` : `${text} (Beijing time)`;
 }
 

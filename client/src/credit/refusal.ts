@@ -3,24 +3,7 @@
  * so the shared error helper (errors.ts, in the main bundle) pulls in no credit labels.
  */
 import type { Translate } from '../i18n.js';
-import { TRADE_TIME_ZONE } from '../format.js';
-
-/** An instant as Beijing time to the minute, without the zone suffix (the message says it). */
-export function shanghaiMinute(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: TRADE_TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
-}
+import { shanghaiMinute } from '../format.js';
 
 /**
  * A CREDIT_RESTRICTED refusal in words: who restricted (the issuing region's name), on what basis

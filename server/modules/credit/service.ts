@@ -274,30 +274,16 @@ export class CreditService {
     const repairMonths = await this.rule('credit.repair_min_months', row.issuingRegionCode);
     const sourceName = row.sourceRegionCode ? (this.identity.regions.get(row.sourceRegionCode)?.name ?? row.sourceRegionCode) : null;
     const hide = (id: string | null) => (id && forPublic ? maskIdNumber(id) : id);
+    const record = feedRecord(row);
     return {
+      ...record,
       id: row.id,
-      uid: row.uid,
       origin: row.origin,
       source: row.sourceRegionCode ? { code: row.sourceRegionCode, name: sourceName! } : null,
-      kind: row.kind,
-      subject: { kind: row.subjectKind, id: row.subjectKind === 'person' ? hide(row.subjectId)! : row.subjectId, name: row.subjectName },
-      role: row.role,
-      persons: parsePersons(row.persons).map((p) => ({ ...p, idNumber: hide(p.idNumber) })),
-      act: row.act,
-      basis: row.basis,
-      decisionNo: row.decisionNo,
-      authority: row.authority,
-      issuingRegion: { code: row.issuingRegionCode, name: row.issuingRegionName },
-      severity: row.severity,
-      scope: row.scope,
-      points: row.points,
-      startsAt: row.startsAt.toISOString(),
-      endsAt: row.endsAt.toISOString(),
+      subject: { ...record.subject, id: row.subjectKind === 'person' ? hide(row.subjectId)! : row.subjectId },
+      persons: record.persons.map((p) => ({ ...p, idNumber: hide(p.idNumber) })),
       repairableFrom: addMonths(row.startsAt, repairMonths).toISOString(),
-      recordedAt: row.recordedAt.toISOString(),
       status: this.status(row),
-      liftedAt: row.liftedAt?.toISOString() ?? null,
-      liftReason: row.liftReason,
     };
   }
 
