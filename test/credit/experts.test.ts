@@ -124,4 +124,33 @@ describe('credit: restricted experts are left out of the draw', function () {
     const events = await app.services.audit.models.AuditEvent.findAll({ where: { subject: `trade:${trade.code}`, action: 'experts.credit_excluded' } });
     expect(events.map((e) => JSON.parse(e.payload).expert)).to.deep.equal([ranked[0], ranked[6]]);
   });
+
+  it('an invited expert penalised before answering cannot accept: CREDIT_RESTRICTED, the seat passes on, the replay matches', async () => {
+    // ranked[0] and ranked[6] of the last draw are still restricted: six eligible, five seats
+    const committed = (await commit({ seats: [{ specialty: 'building', count: 5 }] })).body as DrawView;
+    expect(committed.excluded).to.deep.include({ rule: 'credit.restricted', count: 2 });
+    const drawn = (await run(committed.id)).body as DrawView;
+    expect(drawn.seats.map((s) => s.status)).to.deep.equal(['invited', 'invited', 'invited', 'invited', 'invited']);
+    const spare = pool.filter((id) => !drawn.seats.some((s) => s.userId === id));
+    const target = drawn.seats[2]!;
+    await penalise(target.userId);
+    const { token } = await expertLogin(app, target.userId);
+    // this draw's invitation: the newest of the trade's (an earlier draw may have invited them too)
+    const invitation = ((await app.http.get('/api/experts/assignments').set(bearer(token))).body.assignments as { id: number; tradeId: number; status: string }[])
+      .filter((a) => a.tradeId === trade.id && a.status === 'invited')
+      .sort((a, b) => b.id - a.id)[0]!;
+    const refused = await app.http.post(`/api/experts/assignments/${invitation.id}/respond`).set(bearer(token)).send({ accept: true });
+    expect([refused.status, refused.body.code, refused.body.issuingRegion], refused.text).to.deep.equal([403, 'CREDIT_RESTRICTED', '360700']);
+    expect(refused.body.basis).to.contain('招标投标法实施条例 第七十一条');
+    const after = (await app.http.get(`/api/trades/${trade.id}/draws/${committed.id}`).set(await staff())).body as DrawView;
+    expect(after.seats[2]!.status).to.equal('declined');
+    expect(after.seats[2]!.declineReason).to.match(/^credit\.restricted：招标投标法实施条例 第七十一条/);
+    const replacement = after.seats.at(-1)!;
+    expect([after.seats.length, replacement.replaces, replacement.status]).to.deep.equal([6, target.seat, 'invited']);
+    expect(spare).to.include(replacement.userId);
+    // answering again changes nothing
+    const again = await app.http.post(`/api/experts/assignments/${invitation.id}/respond`).set(bearer(token)).send({ accept: true });
+    expect(again.body.code).to.equal('DRAW_WRONG_STATE');
+    expect((await app.http.get(`/api/trades/${trade.id}/draws/${committed.id}/replay`).set(bearer(await app.tokenFor('supervisor')))).body.matches).to.equal(true);
+  });
 });

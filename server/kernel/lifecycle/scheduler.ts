@@ -24,6 +24,8 @@ export interface TickResult {
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<TickResult> | null = null;
+  /** The whole pass of the timer's loop (the tick and the look ahead), so stop() waits for all of it. */
+  private looping: Promise<void> | null = null;
   private stopped = true;
 
   private readonly sources: DueSource[];
@@ -52,7 +54,8 @@ export class Scheduler {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.running;
+    await this.looping;
+    await this.running?.catch(() => undefined);
   }
 
   /** Something changed (publication, a moved deadline): look again now. */
@@ -94,7 +97,16 @@ export class Scheduler {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.loop();
+      if (this.looping) {
+        // a pass is under way: look again as soon as it ends
+        void this.looping.then(() => {
+          if (!this.stopped) this.schedule(0);
+        });
+        return;
+      }
+      this.looping = this.loop().finally(() => {
+        this.looping = null;
+      });
     }, delayMs);
     this.timer.unref();
   }

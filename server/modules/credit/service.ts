@@ -484,17 +484,25 @@ export class CreditService {
   // ── the expert pool ──────────────────────────────────────────────────────────────────────────
 
   /** Experts (by user id) a restriction excludes from the pool at `at`, with the restriction's region and basis. */
-  async restrictedExperts(at: Date): Promise<Map<number, { issuingRegion: string; basis: string }>> {
+  async restrictedExperts(at: Date): Promise<Map<number, ExpertRestriction>> {
     const profiles = await this.identity.models.ExpertProfile.findAll();
     const ids = profiles.flatMap((p) => (p.idNumber ? [p.idNumber] : []));
     const found = await this.gate.restrictionsOf(ids, 'expert', at);
-    const out = new Map<number, { issuingRegion: string; basis: string }>();
+    const out = new Map<number, ExpertRestriction>();
     for (const p of profiles) {
       const hit = found.find((r) => r.subject === p.idNumber);
-      if (hit) out.set(p.userId, { issuingRegion: hit.issuingRegionCode, basis: hit.basis });
+      if (hit) out.set(p.userId, { issuingRegion: hit.issuingRegionCode, issuingRegionName: hit.issuingRegionName, basis: hit.basis, until: hit.endsAt?.toISOString() ?? null });
     }
     return out;
   }
+}
+
+/** What bars an expert from the pool (an active restriction of scope expert_pool or all on their ID number). */
+export interface ExpertRestriction {
+  issuingRegion: string;
+  issuingRegionName: string;
+  basis: string;
+  until: string | null;
 }
 
 function parsePersons(json: string): { name: string; idNumber: string | null; role: string }[] {

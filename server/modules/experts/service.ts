@@ -102,6 +102,9 @@ type DrawRow = InstanceType<ExpertModels['ExpertDraw']>;
 /** The exclusion rule a credit restriction (scope expert_pool / all) is counted under. */
 export const CREDIT_RESTRICTED = 'credit.restricted';
 
+/** A seat declined for a credit restriction: the rule, the basis and the issuing region. */
+const creditDeclineReason = (r: { issuingRegion: string; basis: string }) => `${CREDIT_RESTRICTED}：${r.basis}（${r.issuingRegion}）`.slice(0, 500);
+
 interface DrawRequest {
   seats: { specialty: string; count: number }[];
   tendereeRepresentatives: number;
@@ -363,22 +366,39 @@ export class ExpertService {
     return this.view(actor, tradeId, drawId);
   }
 
-  /** An expert accepts or declines; a decline is refilled at once from the same ranking. */
+  /**
+   * An expert accepts or declines; a decline is refilled at once from the same ranking. An expert a
+   * credit restriction bars since the invitation cannot accept: the seat is declined for them
+   * (`credit.restricted`, as at the draw), the ranking moves on, and the answer is CREDIT_RESTRICTED.
+   */
   async respond(actor: Actor, assignmentId: number, accept: boolean, reason: string | undefined): Promise<AssignmentView> {
     const assignment = await this.models.ExpertAssignment.findByPk(assignmentId);
     if (!assignment || assignment.expertUserId !== actor.userId) throw new AppError('NOT_YOUR_ASSIGNMENT');
     const trade = await this.trades.get(assignment.tradeId);
     const options = await this.options(trade);
-    const restricted = accept ? new Map<number, { issuingRegion: string; basis: string }>() : await this.credit.restrictedExperts(this.clock.now());
+    const restricted = await this.credit.restrictedExperts(this.clock.now());
+    const barred = accept ? restricted.get(actor.userId) : undefined;
     await this.db.transaction(async (t) => {
       const draw = (await this.models.ExpertDraw.findByPk(assignment.drawId, lockFor(t)))!;
       const locked = (await this.models.ExpertAssignment.findByPk(assignmentId, { transaction: t }))!;
       if (locked.status !== 'invited') throw new AppError('DRAW_WRONG_STATE', `you have already ${locked.status}`);
       const now = this.clock.now();
+      if (barred) {
+        await locked.update({ status: 'declined', respondedAt: now, declineReason: creditDeclineReason(barred) }, { transaction: t });
+        await this.audit.append(t, { actor, action: 'experts.credit_excluded', subject: `trade:${trade.code}`, payload: { draw: draw.id, seat: locked.seat, expert: actor.userId, rule: CREDIT_RESTRICTED, issuingRegion: barred.issuingRegion, basis: barred.basis, at: 'accept' } });
+        const replacement = await this.refill(t, actor, draw, trade, options, now, restricted);
+        await this.audit.append(t, { actor, action: 'experts.declined', subject: `trade:${trade.code}`, payload: { draw: draw.id, seat: locked.seat, reason: CREDIT_RESTRICTED, replacement } });
+        return;
+      }
       await locked.update({ status: accept ? 'accepted' : 'declined', respondedAt: now, declineReason: accept ? null : (reason ?? null) }, { transaction: t });
       const replacement = accept ? null : await this.refill(t, actor, draw, trade, options, now, restricted);
       await this.audit.append(t, { actor, action: accept ? 'experts.accepted' : 'experts.declined', subject: `trade:${trade.code}`, payload: { draw: draw.id, seat: locked.seat, reason: reason ?? null, replacement } });
     });
+    if (barred) {
+      throw new AppError('CREDIT_RESTRICTED', `restricted by ${barred.issuingRegion}: ${barred.basis}; the seat passed to the next expert of the ranking`, {
+        extra: { issuingRegion: barred.issuingRegion, issuingRegionName: barred.issuingRegionName, basis: barred.basis, until: barred.until },
+      });
+    }
     if (accept) await this.onAccepted?.(trade.id, actor.userId, { drawId: assignment.drawId, purpose: (await this.models.ExpertDraw.findByPk(assignment.drawId))!.purpose });
     return (await this.assignmentsOf(actor)).find((a) => a.id === assignmentId)!;
   }
@@ -407,7 +427,7 @@ export class ExpertService {
       const fresh = seats.filter((s) => !recorded.has(s.seat));
       for (const s of fresh) {
         const restriction = restricted.get(s.userId);
-        const declineReason = restriction ? `${CREDIT_RESTRICTED}：${restriction.basis}（${restriction.issuingRegion}）`.slice(0, 500) : null;
+        const declineReason = restriction ? creditDeclineReason(restriction) : null;
         await this.models.ExpertAssignment.create(
           { drawId: draw.id, tradeId: trade.id, seat: s.seat, specialty: s.specialty, expertUserId: s.userId, status: restriction ? 'declined' : 'invited', replaces: s.replaces, invitedAt: now, respondedAt: restriction ? now : null, declineReason },
           { transaction: t },
