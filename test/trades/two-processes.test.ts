@@ -112,6 +112,12 @@ describe('trades: time-driven transitions with two server processes on one datab
       logLines(output)
         .filter((l) => l.msg === 'scheduler.fired')
         .flatMap((l) => (l.fired as { id: number; name: string }[]).filter((f) => f.name === 'close_bidding').map((f) => f.id));
+    // A process logs "scheduler.fired" after its pass, a moment after the last state change the API shows.
+    const logged = async (apps: ChildApp[], count: number) => {
+      const until = Date.now() + 30_000;
+      while (apps.reduce((n, app) => n + firedBy(app).length, 0) < count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    };
+    await logged([a, b], FIRST);
     const byA = firedBy(a);
     const byB = firedBy(b);
     console.log(`      process A closed ${byA.length} trades, process B ${byB.length}`);
@@ -134,6 +140,7 @@ describe('trades: time-driven transitions with two server processes on one datab
     const soon = new Date(Date.now() + 1000);
     await Trade.update({ bidDeadline: soon, openingAt: soon }, { where: { id: solo.id } });
     await untilAll([solo], [b], 'opening');
+    await logged([b], byB.length + 1);
     expect(firedBy(b).filter((id) => id === solo.id), 'B closed it, once').to.have.length(1);
     expect(countBy((await closings([solo.id])).map((r) => r.tradeId))).to.deep.equal(ones([solo.id]));
 
@@ -152,6 +159,7 @@ describe('trades: time-driven transitions with two server processes on one datab
     const secondRows = await closings(second.map((t) => t.id));
     expect(countBy(secondRows.map((r) => r.tradeId)), 'each overdue trade closed exactly once').to.deep.equal(ones(second.map((t) => t.id)));
     for (const row of secondRows) expect(row.at.getTime(), 'closed by the restarted process').to.be.at.least(restartedAt);
+    await logged([a], second.length);
     expect(firedBy(a).sort((x, y) => x - y), 'the restarted process fired exactly these').to.deep.equal(second.map((t) => t.id).sort((x, y) => x - y));
     const secondEvents = await closingEvents(second.map((t) => t.code));
     expect(countBy(secondEvents.map((e) => e.subject!))).to.deep.equal(ones(second.map((t) => `trade:${t.code}`)));
