@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from './values.js';
+import { IdNumber } from './credit.js';
 
 /**
  * Sealed bids: the upload (multipart/form-data) and what the bidder gets back.
@@ -33,6 +34,8 @@ export const BidJson = z.strictObject({
   durationDays: z.number().int().positive().max(3650).optional(),
   quality: z.string().max(200).optional(),
   projectManager: z.string().max(100).optional(),
+  /** The project manager's 居民身份证号码: checked against person credit restrictions when the evaluation starts. */
+  projectManagerIdNumber: IdNumber.optional(),
   bidSecurity: z.string().max(200).optional(),
   /** Government procurement: the brand of the core product offered (同品牌投标人按一家计算, 87号令 art 31). */
   coreProductBrand: z.string().trim().min(1).max(100).optional(),

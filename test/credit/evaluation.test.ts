@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import type { EvaluationView } from '../../contracts/evaluation.js';
 import { bearer, givenApp, type TestApp } from '../helpers/app.js';
-import { expertLogin } from '../helpers/evaluation.js';
+import { evaluatedTrade, expertLogin } from '../helpers/evaluation.js';
 import { addExperts } from '../helpers/experts.js';
 import { closeBidding, startOpening, submitShare } from '../helpers/opening.js';
 import { publishedTrade, register, sealedBidFor, uploadBid } from '../helpers/trades.js';
-import { orgOf, recorded } from './helpers.js';
+import { maskIdNumber } from '../../contracts/credit-names.js';
+import { idNumber, orgOf, recorded } from './helpers.js';
 
 const WAN = 1_000_000; // 万元 in fen
 
@@ -111,5 +112,38 @@ describe('credit: the evaluation’s credit criterion, frozen at the bid deadlin
     expect(reported.status, reported.text).to.equal(200);
     const report = JSON.parse((await app.services.evaluation.models.Evaluation.findByPk(trade.id))!.report!) as { result: EvaluationView['result'] };
     expect(report.result!.ranked.map((r) => r.criteria.find((c) => c.id === 'credit')!.score)).to.deep.equal([5, 3.5, 5]);
+  });
+
+  it('a bid naming a project manager barred from bidding at the deadline fails the responsiveness check, with the issuing region and basis', async () => {
+    app.setClock('2026-11-25T02:00:00.000Z');
+    const [li, zhou] = [idNumber(21), idNumber(22)];
+    const person = (id: string, name: string, overrides: Record<string, unknown>) =>
+      recorded(app, { subject: { kind: 'person', idNumber: id, name }, role: 'bidder', scope: 'bidding', severity: 'serious', act: '担任项目经理期间将承包工程违法转包', basis: '建筑法 第二十八条', authority: '瑞金市住房和城乡建设局', ...overrides });
+    // bidder1's project manager: barred by 瑞金市 before the trade; bidder4's: a restriction that starts only after the deadline
+    await person(li, '李建军', { decisionNo: '瑞住建罚〔2026〕5号' });
+    await person(zhou, '周明', { decisionNo: '瑞住建罚〔2026〕6号', startsAt: '2027-02-01T00:00:00.000Z', endsAt: '2027-08-01T00:00:00.000Z' });
+    const run = await evaluatedTrade(app, {
+      kind: 'construction',
+      prices: { bidder1: 990 * WAN, bidder4: 1_000 * WAN, bidder3: 1_010 * WAN },
+      bidJson: { bidder1: { projectManager: '李建军', projectManagerIdNumber: li }, bidder4: { projectManager: '周明', projectManagerIdNumber: zhou } },
+      judged: (_bidder, criterion) => (criterion === 'technical' ? [18, 18, 18, 18, 18] : [8, 8, 8, 8, 8]),
+      notScored: ['bidder1'],
+    });
+    const result = run.view.result!;
+    expect(result.rejected.map((r) => [r.bidId, r.reasons[0]])).to.deep.equal([
+      [run.bidIds.bidder1, `responsiveness: 拟派项目经理李建军（${maskIdNumber(li)}）在投标截止时处于瑞金市的限制投标期内（建筑法 第二十八条（瑞住建罚〔2026〕5号）），投标无效`],
+    ]);
+    expect(result.ranked.map((r) => r.bidId)).to.have.members([run.bidIds.bidder4, run.bidIds.bidder3]);
+    // frozen when the evaluation started, ID number masked, and in the audit chain
+    const row = (await app.services.evaluation.models.Evaluation.findByPk(run.trade.id))!;
+    expect(JSON.parse(row.creditPersons!)).to.deep.equal({
+      [run.bidIds.bidder1!]: { role: 'projectManager', name: '李建军', idNumber: maskIdNumber(li), issuingRegion: '360781', issuingRegionName: '瑞金市', basis: '建筑法 第二十八条（瑞住建罚〔2026〕5号）', until: '2027-11-25T02:00:00.000Z' },
+    });
+    const event = await app.services.audit.models.AuditEvent.findOne({ where: { subject: `trade:${run.trade.code}`, action: 'evaluation.started' } });
+    expect(Object.keys(JSON.parse(event!.payload).creditPersons)).to.deep.equal([String(run.bidIds.bidder1)]);
+    // what counts is what was known at the deadline: a record made later is not seen for an earlier instant
+    const gate = app.services.credit.gate;
+    expect(await gate.restrictionsKnownAt([li], 'bid', new Date('2026-11-25T01:59:59.000Z'))).to.deep.equal([]);
+    expect((await gate.restrictionsKnownAt([li], 'bid', new Date(run.trade.bidDeadline))).map((r) => r.subject)).to.deep.equal([li]);
   });
 });

@@ -8,17 +8,9 @@ import { expertLogin } from '../helpers/evaluation.js';
 import { addExperts } from '../helpers/experts.js';
 import { closeBidding } from '../helpers/opening.js';
 import { publishedTrade, register, sealedBidFor, uploadBid } from '../helpers/trades.js';
-import { recorded } from './helpers.js';
+import { idNumber, recorded } from './helpers.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-/** A made-up 居民身份证号码 with a valid GB 11643 check character. */
-function idNumber(n: number): string {
-  const body = `36070219900101${String(n).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = weights.reduce((s, w, i) => s + w * Number(body[i]), 0);
-  return body + '10X98765432'[sum % 11]!;
-}
 
 /**
  * The expert draw and credit: an expert a restriction (scope expert_pool) bars is left out of the

@@ -48,3 +48,11 @@ export async function publishedIn(app: TradeTestTarget, regionCode: string, over
   expect(res.status, res.text).to.equal(200);
   return res.body as TradeView;
 }
+
+/** A made-up 居民身份证号码 with a valid GB 11643 check character. */
+export function idNumber(n: number): string {
+  const body = `36070219900101${String(n).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((s, w, i) => s + w * Number(body[i]), 0);
+  return body + '10X98765432'[sum % 11]!;
+}

@@ -9,6 +9,7 @@ import type { DocumentView, TradeView } from '../../contracts/trades.js';
 import { createPkcs12 } from '../../crypto/pkcs12.js';
 import { bearer, givenApp, type TestApp } from '../helpers/app.js';
 import { enrol, publishedTrade, uploadDocument } from '../helpers/trades.js';
+import { idNumber } from '../credit/helpers.js';
 import { ensureClientBuilt, launchChromium } from './browser.js';
 
 const PASSWORD = 'Bid-2026-secret';
@@ -110,6 +111,12 @@ describe('trades and sealed bids in Chromium', function () {
     await page.getByTestId('bid-duration').fill('170');
     await page.getByTestId('bid-quality').fill('合格');
     await page.getByTestId('bid-pm').fill('张伟');
+    // the project manager's ID number is checked before sealing (a bad one would be refused at the opening)
+    const pmId = idNumber(31);
+    await page.getByTestId('bid-pm-id').fill(pmId.slice(0, 17) + (pmId.endsWith('0') ? '1' : '0'));
+    await page.getByTestId('bid-submit').click();
+    expect(await page.getByTestId('bid-form-error').innerText()).to.contain('项目经理身份证号');
+    await page.getByTestId('bid-pm-id').fill(pmId);
     await page.getByTestId('bid-notes').fill('含税价');
     await page.getByTestId('bid-attachments').setInputFiles(attachment);
 

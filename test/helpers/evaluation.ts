@@ -56,6 +56,8 @@ export async function evaluatedTrade(
     answerCorrections?: Record<string, boolean>;
     /** Extra bid.json fields per bidder (e.g. coreProductBrand, priceInWords, lines). */
     bidJson?: Record<string, Record<string, unknown>>;
+    /** Bidders the review rejects for a reason of the machine's (e.g. a credit-restricted project manager): not scored. */
+    notScored?: string[];
     /** The notice's evaluation template (default by kind). */
     template?: 'construction.comprehensive' | 'construction.lowest_price' | 'procurement.comprehensive_scoring' | 'procurement.lowest_evaluated_price';
   },
@@ -114,7 +116,7 @@ export async function evaluatedTrade(
   let view = closed.body as EvaluationView;
   if (view.state === 'scoring' && !args.stopAtScoring) {
     const judgedCriteria = view.criteria.filter((c) => c.kind === 'judged').map((c) => c.id);
-    const scored = Object.entries(bidIds).filter(([bidder]) => (args.rejectQualification?.bidder !== bidder || args.rejectQualification.votes * 2 <= 5) && args.answerCorrections?.[bidder] !== false);
+    const scored = Object.entries(bidIds).filter(([bidder]) => (args.rejectQualification?.bidder !== bidder || args.rejectQualification.votes * 2 <= 5) && args.answerCorrections?.[bidder] !== false && !args.notScored?.includes(bidder));
     for (const [i] of experts.entries()) {
       const scores = scored.flatMap(([bidder, bidId]) => judgedCriteria.map((criterion) => ({ bidId, criterion, value: args.judged(bidder, criterion)[i]! })));
       const saved = await app.http.put(`/api/trades/${trade.id}/evaluation/scores`).set(as(i)).send({ scores });

@@ -3,6 +3,7 @@ import { flushSync } from 'react-dom';
 import type { UserView } from '../../../contracts/index.js';
 import type { BidReceiptView, BidView } from '../../../contracts/bids.js';
 import type { TradeView } from '../../../contracts/trades.js';
+import { isIdNumber, normaliseIdNumber } from '../../../contracts/credit-names.js';
 import { buildBidPackage, type BidAttachment } from '../../../crypto/bid-package.js';
 import { sealBid } from '../../../crypto/sealed-bid.js';
 import { webProvider } from '../../../crypto/web/provider.js';
@@ -35,6 +36,7 @@ export function BidPanel({ trade, user }: { trade: TradeView; user: UserView }) 
   const [duration, setDuration] = useState('');
   const [quality, setQuality] = useState('');
   const [projectManager, setProjectManager] = useState('');
+  const [projectManagerId, setProjectManagerId] = useState('');
   const [notes, setNotes] = useState('');
   const [attachments, setAttachments] = useState<File[]>([]);
   const [formProblem, setFormProblem] = useState<string | null>(null);
@@ -76,6 +78,9 @@ export function BidPanel({ trade, user }: { trade: TradeView; user: UserView }) 
     if (durationDays !== undefined && (!Number.isInteger(durationDays) || durationDays <= 0 || durationDays > 3650)) {
       return setFormProblem(t('bid.durationInvalid'));
     }
+    // checked here: a malformed bid.json would be refused at the opening, too late to correct
+    const projectManagerIdNumber = projectManagerId.trim() ? normaliseIdNumber(projectManagerId.trim()) : undefined;
+    if (projectManagerIdNumber !== undefined && !isIdNumber(projectManagerIdNumber)) return setFormProblem(t('bid.projectManagerIdInvalid'));
 
     setPhase({ kind: 'sealing' });
     let sealed: { envelope: Uint8Array; signature: Uint8Array };
@@ -92,6 +97,7 @@ export function BidPanel({ trade, user }: { trade: TradeView; user: UserView }) 
         ...(durationDays !== undefined ? { durationDays } : {}),
         ...(quality.trim() ? { quality: quality.trim() } : {}),
         ...(projectManager.trim() ? { projectManager: projectManager.trim() } : {}),
+        ...(projectManagerIdNumber ? { projectManagerIdNumber } : {}),
         ...(notes.trim() ? { notes: notes.trim() } : {}),
       };
       const pkg = await buildBidPackage(bidJson, files);
@@ -192,6 +198,11 @@ export function BidPanel({ trade, user }: { trade: TradeView; user: UserView }) 
         <div className="field">
           <label htmlFor="bid-pm">{t('bid.projectManager')}</label>
           <input id="bid-pm" value={projectManager} onChange={(e) => setProjectManager(e.target.value)} maxLength={100} data-testid="bid-pm" />
+        </div>
+        <div className="field">
+          <label htmlFor="bid-pm-id">{t('bid.projectManagerId')}</label>
+          <input id="bid-pm-id" value={projectManagerId} onChange={(e) => setProjectManagerId(e.target.value)} maxLength={18} autoComplete="off" data-testid="bid-pm-id" />
+          <p className="muted">{t('bid.projectManagerIdHint')}</p>
         </div>
         <div className="field">
           <label htmlFor="bid-notes">{t('bid.notes')}</label>

@@ -23,6 +23,28 @@ export interface ActiveRestriction {
 
 const SCOPES: Record<CreditAction, string[]> = { register: ['bidding', 'all'], bid: ['bidding', 'all'], award: ['bidding', 'all'], expert: ['expert_pool', 'all'] };
 
+interface RestrictionRow {
+  id: number;
+  uscc: string;
+  scope: string;
+  issuing_region_code: string;
+  issuing_region_name: string | null;
+  basis: string;
+  starts_at: Date | string;
+  ends_at: Date | string | null;
+}
+
+const restriction = (r: RestrictionRow): ActiveRestriction & { subject: string } => ({
+  id: r.id,
+  subject: r.uscc,
+  scope: r.scope,
+  issuingRegionCode: r.issuing_region_code,
+  issuingRegionName: r.issuing_region_name ?? r.issuing_region_code,
+  basis: r.basis,
+  startsAt: new Date(r.starts_at),
+  endsAt: r.ends_at ? new Date(r.ends_at) : null,
+});
+
 export class CreditGate {
   constructor(private readonly db: Db) {}
 
@@ -32,23 +54,26 @@ export class CreditGate {
 
   /** Active restrictions of any of `subjects` (USCCs or ID numbers). */
   async restrictionsOf(subjects: string[], action: CreditAction, at: Date, t?: Transaction): Promise<(ActiveRestriction & { subject: string })[]> {
+    return this.select(subjects, action, 'lifted_at IS NULL AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?)', [at, at], t);
+  }
+
+  /**
+   * The restrictions of `subjects` that were in force at `at` as this deployment knew them then:
+   * created (recorded here or received from a peer) by `at`, started, not ended and not lifted by
+   * `at`. Later records and later lifts change nothing, so the answer for a past instant is fixed.
+   */
+  async restrictionsKnownAt(subjects: string[], action: CreditAction, at: Date, t?: Transaction): Promise<(ActiveRestriction & { subject: string })[]> {
+    return this.select(subjects, action, 'created_at <= ? AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?) AND (lifted_at IS NULL OR lifted_at > ?)', [at, at, at, at], t);
+  }
+
+  private async select(subjects: string[], action: CreditAction, when: string, at: Date[], t?: Transaction): Promise<(ActiveRestriction & { subject: string })[]> {
     if (subjects.length === 0) return [];
-    const rows = await this.db.query<{ id: number; uscc: string; scope: string; issuing_region_code: string; issuing_region_name: string | null; basis: string; starts_at: Date | string; ends_at: Date | string | null }>(
+    const rows = await this.db.query<RestrictionRow>(
       `SELECT id, uscc, scope, issuing_region_code, issuing_region_name, basis, starts_at, ends_at FROM credit_restrictions
-        WHERE uscc IN (?) AND scope IN (?) AND lifted_at IS NULL AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?)
-        ORDER BY starts_at, id`,
-      { replacements: [subjects, SCOPES[action], at, at], type: QueryTypes.SELECT, ...(t ? { transaction: t } : {}) },
+        WHERE uscc IN (?) AND scope IN (?) AND ${when} ORDER BY starts_at, id`,
+      { replacements: [subjects, SCOPES[action], ...at], type: QueryTypes.SELECT, ...(t ? { transaction: t } : {}) },
     );
-    return rows.map((r) => ({
-      id: r.id,
-      subject: r.uscc,
-      scope: r.scope,
-      issuingRegionCode: r.issuing_region_code,
-      issuingRegionName: r.issuing_region_name ?? r.issuing_region_code,
-      basis: r.basis,
-      startsAt: new Date(r.starts_at),
-      endsAt: r.ends_at ? new Date(r.ends_at) : null,
-    }));
+    return rows.map(restriction);
   }
 
   /** Throws CREDIT_RESTRICTED naming the issuing region and basis of the first active restriction. */

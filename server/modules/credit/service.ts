@@ -484,6 +484,17 @@ export class CreditService {
   // ── the expert pool ──────────────────────────────────────────────────────────────────────────
 
   /** Experts (by user id) a restriction excludes from the pool at `at`, with the restriction's region and basis. */
+  /**
+   * Of these ID numbers, those under a bidding restriction (scope bidding / all) at `at` as this
+   * deployment knew it then (records received later and lifts granted later change nothing).
+   */
+  async personsRestrictedAt(idNumbers: string[], at: Date): Promise<Map<string, PersonRestriction>> {
+    const found = await this.gate.restrictionsKnownAt([...new Set(idNumbers)], 'bid', at);
+    const out = new Map<string, PersonRestriction>();
+    for (const r of found) if (!out.has(r.subject)) out.set(r.subject, { issuingRegion: r.issuingRegionCode, issuingRegionName: r.issuingRegionName, basis: r.basis, until: r.endsAt?.toISOString() ?? null });
+    return out;
+  }
+
   async restrictedExperts(at: Date): Promise<Map<number, ExpertRestriction>> {
     const profiles = await this.identity.models.ExpertProfile.findAll();
     const ids = profiles.flatMap((p) => (p.idNumber ? [p.idNumber] : []));
@@ -495,6 +506,14 @@ export class CreditService {
     }
     return out;
   }
+}
+
+/** A person named in a bid (the project manager) under a bidding restriction at the bid deadline. */
+export interface PersonRestriction {
+  issuingRegion: string;
+  issuingRegionName: string;
+  basis: string;
+  until: string | null;
 }
 
 /** What bars an expert from the pool (an active restriction of scope expert_pool or all on their ID number). */

@@ -11,6 +11,7 @@ import { AppError, isUniqueViolation } from '../../kernel/errors.js';
 import { findCjkFont } from '../../kernel/pdf.js';
 import type { CertificateService } from '../certificates/service.js';
 import type { CreditService } from '../credit/service.js';
+import { maskIdNumber } from '../../../contracts/credit-names.js';
 import type { ExpertService } from '../experts/service.js';
 import type { BidService } from '../bids/service.js';
 import type { IdentityService } from '../identity/service.js';
@@ -38,6 +39,8 @@ export function defineEvaluationModels(db: Db) {
     declare automaticCheckedAt: CreationOptional<Date | null>;
     /** The bidders' credit scores frozen at the bid deadline (JSON {uscc: {score, share}}); null: started before the credit module (neutral). */
     declare creditScores: CreationOptional<string | null>;
+    /** The bids' named persons (project managers) under a bidding restriction at the bid deadline (JSON {bidId: FrozenPersonRestriction}). */
+    declare creditPersons: CreationOptional<string | null>;
   }
   Evaluation.init(
     {
@@ -54,6 +57,7 @@ export function defineEvaluationModels(db: Db) {
       correctedByRecheck: { type: DataTypes.INTEGER, allowNull: true, defaultValue: null },
       automaticCheckedAt: { type: DataTypes.DATE(3), allowNull: true, defaultValue: null },
       creditScores: { type: DataTypes.TEXT, allowNull: true, defaultValue: null },
+      creditPersons: { type: DataTypes.TEXT, allowNull: true, defaultValue: null },
     },
     { sequelize: db, tableName: 'evaluations', modelName: 'Evaluation' },
   );
@@ -268,7 +272,7 @@ export class EvaluationService {
     private readonly opening: OpeningService,
     private readonly experts: ExpertService,
     private readonly bidService: BidService,
-    private readonly credit: Pick<CreditService, 'scoresAt'>,
+    private readonly credit: Pick<CreditService, 'scoresAt' | 'personsRestrictedAt'>,
     private readonly config: { cjkFontPath: string | undefined },
   ) {
     this.models = defineEvaluationModels(db);
@@ -288,6 +292,7 @@ export class EvaluationService {
   /** The opened bids (from the opening record), labelled A, B, C… in opening order. */
   async bids(tradeId: number): Promise<BidInput[]> {
     const corrections = await this.models.PriceCorrection.findAll({ where: { tradeId } });
+    const persons = parseCreditPersons((await this.models.Evaluation.findByPk(tradeId))?.creditPersons);
     const results = await this.opening.models.OpeningResult.findAll({ where: { tradeId, outcome: 'opened' }, order: [['ord', 'ASC']] });
     const bids = await this.bidService.models.Bid.findAll({ where: { id: results.map((r) => r.bidId) } });
     const orgs = await this.identity.models.Organisation.findAll({ where: { id: bids.map((b) => b.organisationId) } });
@@ -301,7 +306,7 @@ export class EvaluationService {
         // a confirmed arithmetic correction binds the bidder (87号令 art 59)
         priceFen: correction?.status === 'accepted' ? correction.correctedFen : (r.priceFen ?? 0),
         brand: json.coreProductBrand ?? null,
-        forcedReject: correction?.status === 'refused' ? '投标人不接受算术修正后的报价，投标无效（87号令第五十九条）' : null,
+        forcedReject: correction?.status === 'refused' ? '投标人不接受算术修正后的报价，投标无效（87号令第五十九条）' : persons[r.bidId] ? personRejection(persons[r.bidId]!) : null,
       };
     });
   }
@@ -340,9 +345,10 @@ export class EvaluationService {
     const accepted = seats.filter((s) => s.status === 'accepted');
     if (accepted.length !== requested) throw new AppError('CONFLICT', `${accepted.length} of ${requested} drawn experts have accepted`);
     const creditScores = await this.frozenCreditScores(trade);
+    const creditPersons = await this.frozenCreditPersons(trade);
     try {
       await this.db.transaction(async (t) => {
-        await this.models.Evaluation.create({ tradeId, templateId: this.template(trade).id, state: 'review', chairUserId: null, startedAt: this.clock.now(), result: null, report: null, reportSha256: null, finalisedAt: null, creditScores: JSON.stringify(creditScores) }, { transaction: t });
+        await this.models.Evaluation.create({ tradeId, templateId: this.template(trade).id, state: 'review', chairUserId: null, startedAt: this.clock.now(), result: null, report: null, reportSha256: null, finalisedAt: null, creditScores: JSON.stringify(creditScores), creditPersons: JSON.stringify(creditPersons) }, { transaction: t });
         for (const seat of accepted) await this.models.EvaluationMember.create({ tradeId, userId: seat.expertUserId, chairVote: null, submittedAt: null, signature: null, refusedReason: null, signedAt: null }, { transaction: t });
         // the machine checks every opened bid's arithmetic in the statutory order and asks the bidder to confirm a correction
         const rule = await this.trades.rules.forTrade('evaluation.arithmetic_correction', trade);
@@ -357,7 +363,7 @@ export class EvaluationService {
             await this.audit.append(t, { actor: { kind: 'system', name: 'evaluation' }, action: 'evaluation.correction_proposed', subject: `trade:${trade.code}`, payload: { bid: result.bidId, ...correction } });
           }
         }
-        await this.audit.append(t, { actor, action: 'evaluation.started', subject: `trade:${trade.code}`, payload: { template: this.template(trade).id, members: accepted.map((s) => s.expertUserId), creditScores, creditScoresAt: trade.bidDeadline.toISOString() } });
+        await this.audit.append(t, { actor, action: 'evaluation.started', subject: `trade:${trade.code}`, payload: { template: this.template(trade).id, members: accepted.map((s) => s.expertUserId), creditScores, creditScoresAt: trade.bidDeadline.toISOString(), creditPersons } });
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError('CONFLICT', 'the evaluation has already started');
@@ -365,6 +371,27 @@ export class EvaluationService {
     }
     this.changed(tradeId);
     return this.view(actor, tradeId);
+  }
+
+  /**
+   * The credit restrictions of the persons the opened bids name (the project manager, by ID number
+   * in bid.json), frozen like the scores: in force at the bid deadline as this deployment knew them
+   * then. A bid whose project manager was barred from bidding fails the responsiveness check (the
+   * committee sees the reason and cannot pass it), as a restricted company would have been refused.
+   */
+  private async frozenCreditPersons(trade: TradeRow): Promise<Record<string, FrozenPersonRestriction>> {
+    const results = await this.opening.models.OpeningResult.findAll({ where: { tradeId: trade.id, outcome: 'opened' } });
+    const named = results.flatMap((r) => {
+      const json = r.bidJson ? (JSON.parse(r.bidJson) as { projectManager?: string; projectManagerIdNumber?: string }) : {};
+      return json.projectManagerIdNumber ? [{ bidId: r.bidId, name: json.projectManager ?? '', idNumber: json.projectManagerIdNumber }] : [];
+    });
+    const restricted = await this.credit.personsRestrictedAt(named.map((n) => n.idNumber), trade.bidDeadline);
+    const out: Record<string, FrozenPersonRestriction> = {};
+    for (const n of named) {
+      const hit = restricted.get(n.idNumber);
+      if (hit) out[n.bidId] = { role: 'projectManager', name: n.name, idNumber: maskIdNumber(n.idNumber), ...hit };
+    }
+    return out;
   }
 
   /**
@@ -850,6 +877,7 @@ export class EvaluationService {
       result: evaluation.result ? (JSON.parse(evaluation.result) as EvaluationResult) : null,
       correctedByRecheck: evaluation.correctedByRecheck ?? null,
       creditScores: evaluation.creditScores ? (JSON.parse(evaluation.creditScores) as unknown) : null,
+      creditPersons: evaluation.creditPersons ? (JSON.parse(evaluation.creditPersons) as unknown) : null,
       report: evaluation.report,
       reportSha256: evaluation.reportSha256,
       timeRequests: (await this.models.TimeRequest.findAll({ where: { tradeId }, transaction: t })).map((r) => ({ userId: r.userId, reason: r.reason, at: r.at.toISOString() })),
@@ -880,3 +908,21 @@ function correctionView(row: { bidId: number; originalFen: number; correctedFen:
 function explanationView(row: { bidId: number; question: string; requestedAt: Date; deadline: Date; answer: string | null; answeredAt: Date | null }): ExplanationView {
   return { bidId: row.bidId, question: row.question, requestedAt: row.requestedAt.toISOString(), deadline: row.deadline.toISOString(), answer: row.answer, answeredAt: row.answeredAt?.toISOString() ?? null };
 }
+
+/** A person named in a bid under a bidding restriction at the deadline (ID number masked). */
+interface FrozenPersonRestriction {
+  role: 'projectManager';
+  name: string;
+  idNumber: string;
+  issuingRegion: string;
+  issuingRegionName: string;
+  basis: string;
+  until: string | null;
+}
+
+function parseCreditPersons(json: string | null | undefined): Record<string, FrozenPersonRestriction> {
+  return json ? (JSON.parse(json) as Record<string, FrozenPersonRestriction>) : {};
+}
+
+const personRejection = (p: FrozenPersonRestriction) =>
+  `拟派项目经理${p.name}（${p.idNumber}）在投标截止时处于${p.issuingRegionName}的限制投标期内（${p.basis}），投标无效`;
