@@ -141,6 +141,10 @@ describe('credit: the evaluation’s credit criterion, frozen at the bid deadlin
     });
     const event = await app.services.audit.models.AuditEvent.findOne({ where: { subject: `trade:${run.trade.code}`, action: 'evaluation.started' } });
     expect(Object.keys(JSON.parse(event!.payload).creditPersons)).to.deep.equal([String(run.bidIds.bidder1)]);
+    // the opening record others read shows the ID number masked
+    const opening = await app.http.get(`/api/trades/${run.trade.id}/opening`).set(bearer(await app.tokenFor('bidder4')));
+    const shown = (opening.body.results as { bidId: number; bidJson: Record<string, unknown> | null }[]).find((r) => r.bidId === run.bidIds.bidder1)!;
+    expect(shown.bidJson!.projectManagerIdNumber).to.equal(maskIdNumber(li));
     // what counts is what was known at the deadline: a record made later is not seen for an earlier instant
     const gate = app.services.credit.gate;
     expect(await gate.restrictionsKnownAt([li], 'bid', new Date('2026-11-25T01:59:59.000Z'))).to.deep.equal([]);

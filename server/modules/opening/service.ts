@@ -10,6 +10,7 @@ import { openBidFile, type BidFileOpener } from '../../../crypto/node/sealed-bid
 import { combineShares, decodeShare } from '../../../crypto/opening-key.js';
 import { base64ToBytes } from '../../../crypto/pkijs-support.js';
 import { BidJson } from '../../../contracts/bids.js';
+import { maskIdNumber } from '../../../contracts/credit-names.js';
 import {
   OPENING_EVENT,
   type BidOutcome,
@@ -448,7 +449,7 @@ export class OpeningService {
         detail: reveal ? r.detail : null,
         bidder: reveal && org ? { uscc: org.uscc, name: org.name } : null,
         priceFen: reveal ? r.priceFen : null,
-        bidJson: reveal && r.bidJson ? (JSON.parse(r.bidJson) as Record<string, unknown>) : null,
+        bidJson: reveal && r.bidJson ? publicBidJson(r.bidJson) : null,
         innerSignerSerial: reveal ? r.innerSignerSerial : null,
         sha256: bid.sha256,
       };
@@ -582,4 +583,11 @@ export class OpeningService {
     }
     return renderOpeningRecord(findCjkFont(this.config.cjkFontPath), JSON.parse(session.record) as OpeningRecord);
   }
+}
+
+/** The opened bid's facts as the record shows them: a named person's ID number is masked (the evaluation reads the full one). */
+function publicBidJson(text: string): Record<string, unknown> {
+  const json = JSON.parse(text) as Record<string, unknown>;
+  if (typeof json.projectManagerIdNumber === 'string') json.projectManagerIdNumber = maskIdNumber(json.projectManagerIdNumber);
+  return json;
 }
