@@ -3,6 +3,8 @@ import { expect } from 'chai';
 import type { AwardSummaryView, CandidateOutcomeView, PublicityView } from '../../contracts/award.js';
 import { bearer, givenApp, type TestApp } from '../helpers/app.js';
 import { enrol } from '../helpers/trades.js';
+import { idNumber } from '../credit/helpers.js';
+import { maskIdNumber } from '../../contracts/credit-names.js';
 import type { EvaluationRun } from '../helpers/evaluation.js';
 import { rmbCapitals } from '../../server/modules/award/pdf.js';
 import {
@@ -304,5 +306,27 @@ describe('award: publicity, award notice, contract record', function () {
     expect(retender.body).to.include({ state: 'draft' });
     expect(retender.body.notice.previousTradeId).to.equal(id);
     expect(retender.body.title).to.contain('重新招标');
+  });
+
+  it('a winner whose project manager (named by ID number in the bid) is barred after bidding is passed over with the reason', async () => {
+    const manager = idNumber(41);
+    const run = await evaluatedForAward(app, 'construction', { bidder1: { projectManager: '刘志强', projectManagerIdNumber: manager } });
+    const id = run.trade.id;
+    expect((await startPublicity(app, id)).status).to.equal(201);
+    app.setClock('2027-01-12T02:00:00.000Z');
+    await restrict(app, manager, '项目经理在建工程转包，限制投标六个月（赣市住建罚〔2027〕2号）');
+    let summary: AwardSummaryView;
+    try {
+      const res = await awardTrade(app, id);
+      expect(res.status, res.text).to.equal(201);
+      summary = res.body as AwardSummaryView;
+    } finally {
+      await unrestrict(app, manager);
+    }
+    expect(summary.current!.bidId).to.equal(run.bidIds.bidder2);
+    const passed = summary.candidates.find((c) => c.bidId === run.bidIds.bidder1)!;
+    expect([passed.status, passed.reason]).to.deep.equal(['disqualified', '拟派项目经理信用惩戒限制（360781）：项目经理在建工程转包，限制投标六个月（赣市住建罚〔2027〕2号）']);
+    const credit = (await auditActions(app, run.trade.code)).find((a) => a.action === 'award.candidate_disqualified')!;
+    expect(credit.payload).to.deep.include({ bid: run.bidIds.bidder1, credit: { region: '360781', basis: '项目经理在建工程转包，限制投标六个月（赣市住建罚〔2027〕2号）', until: null, projectManager: maskIdNumber(manager) } });
   });
 });

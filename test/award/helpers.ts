@@ -26,7 +26,7 @@ export const TENDEREE = (() => {
  * bidder1 > bidder2 > bidder3 (technical 22 / 20 / 18, the rest equal). The clock is left at the
  * bid deadline, 2027-01-05 09:30 China time (a Tuesday), when the report was signed.
  */
-export async function evaluatedForAward(app: TestApp, kind: TradeKind = 'construction'): Promise<EvaluationRun> {
+export async function evaluatedForAward(app: TestApp, kind: TradeKind = 'construction', bidJson?: Record<string, Record<string, unknown>>): Promise<EvaluationRun> {
   const procurement = kind === 'procurement';
   const prices = procurement ? { bidder1: 98_000_000, bidder2: 99_000_000, bidder3: 99_500_000 } : { bidder1: 900_000_000, bidder2: 910_000_000, bidder3: 920_000_000 };
   const technical: Record<string, number> = procurement ? { bidder1: 45, bidder2: 40, bidder3: 35 } : { bidder1: 22, bidder2: 20, bidder3: 18 };
@@ -34,6 +34,7 @@ export async function evaluatedForAward(app: TestApp, kind: TradeKind = 'constru
     kind,
     prices,
     judged: (bidder, criterion) => Array(5).fill(criterion === 'technical' ? technical[bidder]! : procurement ? 15 : 8),
+    ...(bidJson ? { bidJson } : {}),
   });
   const order = run.view.result!.candidates.map((c) => c.bidId);
   expect(order, 'ranked bidder1 > bidder2 > bidder3').to.deep.equal([run.bidIds.bidder1, run.bidIds.bidder2, run.bidIds.bidder3]);

@@ -15,6 +15,7 @@ import {
   type PublicityView,
 } from '../../../contracts/award.js';
 import type { EvaluationResult } from '../../../contracts/evaluation.js';
+import { maskIdNumber } from '../../../contracts/credit-names.js';
 import type { NotificationView } from '../../../contracts/trades.js';
 import type { Db } from '../../db/index.js';
 import { lockFor } from '../../db/index.js';
@@ -568,32 +569,32 @@ export class AwardService {
   }
 
   /**
-   * The first eligible candidate the credit gate allows to be awarded. A restricted one is
+   * The first eligible candidate the credit gate allows to be awarded — the company and the project
+   * manager its bid names must both be free of a bidding restriction now. A restricted one is
    * disqualified with the restriction's region and basis as the reason (audited) and passed over —
    * unless award.pass_to_next_candidate is off, when nobody after the first may take it.
    */
   private async firstAllowed(trade: TradeRow, publicity: PublicityRow): Promise<CandidateView | null> {
     const passes = await this.passesOn(trade);
+    const managers = await this.evaluation.projectManagerIds(trade.id);
     for (const [i, candidate] of (await this.eligible(publicity)).entries()) {
       if (i > 0 && !passes) return null;
-      try {
-        await this.credit.assertAllowed(candidate.uscc, 'award', this.clock.now());
-        return candidate;
-      } catch (error) {
-        if (!(error instanceof AppError) || error.code !== 'CREDIT_RESTRICTED') throw error;
-        const reason = `信用惩戒限制（${String(error.extra.issuingRegion)}）：${String(error.extra.basis)}`;
-        await this.db.transaction(async (t) => {
-          const row = (await this.models.Candidate.findOne({ where: { tradeId: trade.id, bidId: candidate.bidId }, ...lockFor(t) }))!;
-          if (!ELIGIBLE.includes(row.status)) return;
-          await row.update({ status: 'disqualified', reason, decidedAt: this.clock.now(), decidedBy: actorLabel({ kind: 'system', name: 'credit' }) }, { transaction: t });
-          await this.audit.append(t, {
-            actor: { kind: 'system', name: 'credit' },
-            action: 'award.candidate_disqualified',
-            subject: `trade:${trade.code}`,
-            payload: { bid: candidate.bidId, uscc: candidate.uscc, rank: candidate.rank, reason, credit: { region: error.extra.issuingRegion, basis: error.extra.basis, until: error.extra.until } },
-          });
+      // the company, and the project manager its bid names (by ID number in bid.json)
+      const manager = managers.get(candidate.bidId);
+      const [hit] = await this.credit.restrictionsOf([candidate.uscc, ...(manager ? [manager] : [])], 'award', this.clock.now());
+      if (!hit) return candidate;
+      const reason = `${hit.subject === candidate.uscc ? '' : '拟派项目经理'}信用惩戒限制（${hit.issuingRegionCode}）：${hit.basis}`;
+      await this.db.transaction(async (t) => {
+        const row = (await this.models.Candidate.findOne({ where: { tradeId: trade.id, bidId: candidate.bidId }, ...lockFor(t) }))!;
+        if (!ELIGIBLE.includes(row.status)) return;
+        await row.update({ status: 'disqualified', reason, decidedAt: this.clock.now(), decidedBy: actorLabel({ kind: 'system', name: 'credit' }) }, { transaction: t });
+        await this.audit.append(t, {
+          actor: { kind: 'system', name: 'credit' },
+          action: 'award.candidate_disqualified',
+          subject: `trade:${trade.code}`,
+          payload: { bid: candidate.bidId, uscc: candidate.uscc, rank: candidate.rank, reason, credit: { region: hit.issuingRegionCode, basis: hit.basis, until: hit.endsAt?.toISOString() ?? null, ...(hit.subject === candidate.uscc ? {} : { projectManager: maskIdNumber(hit.subject) }) } },
         });
-      }
+      });
     }
     return null;
   }

@@ -289,6 +289,17 @@ export class EvaluationService {
     return rows.map((r) => ({ userId: r.userId, name: users.find((u) => u.id === r.userId)?.displayName ?? String(r.userId) }));
   }
 
+  /** The project managers' ID numbers the opened bids name in bid.json (bid id → ID number). */
+  async projectManagerIds(tradeId: number): Promise<Map<number, string>> {
+    const results = await this.opening.models.OpeningResult.findAll({ where: { tradeId, outcome: 'opened' } });
+    const out = new Map<number, string>();
+    for (const r of results) {
+      const id = r.bidJson ? (JSON.parse(r.bidJson) as { projectManagerIdNumber?: string }).projectManagerIdNumber : undefined;
+      if (id) out.set(r.bidId, id);
+    }
+    return out;
+  }
+
   /** The opened bids (from the opening record), labelled A, B, C… in opening order. */
   async bids(tradeId: number): Promise<BidInput[]> {
     const corrections = await this.models.PriceCorrection.findAll({ where: { tradeId } });
@@ -381,9 +392,10 @@ export class EvaluationService {
    */
   private async frozenCreditPersons(trade: TradeRow): Promise<Record<string, FrozenPersonRestriction>> {
     const results = await this.opening.models.OpeningResult.findAll({ where: { tradeId: trade.id, outcome: 'opened' } });
+    const ids = await this.projectManagerIds(trade.id);
     const named = results.flatMap((r) => {
-      const json = r.bidJson ? (JSON.parse(r.bidJson) as { projectManager?: string; projectManagerIdNumber?: string }) : {};
-      return json.projectManagerIdNumber ? [{ bidId: r.bidId, name: json.projectManager ?? '', idNumber: json.projectManagerIdNumber }] : [];
+      const idNumber = ids.get(r.bidId);
+      return idNumber ? [{ bidId: r.bidId, name: (JSON.parse(r.bidJson!) as { projectManager?: string }).projectManager ?? '', idNumber }] : [];
     });
     const restricted = await this.credit.personsRestrictedAt(named.map((n) => n.idNumber), trade.bidDeadline);
     const out: Record<string, FrozenPersonRestriction> = {};
