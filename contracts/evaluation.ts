@@ -99,6 +99,8 @@ export interface EvaluationView {
   explanations: ExplanationView[];
   /** Arithmetic corrections proposed to bidders (算术修正) and their answers. */
   corrections: CorrectionView[];
+  /** Bids the machine found invalid, whatever the votes (a refused arithmetic correction; a project manager under a credit restriction at the deadline). */
+  forcedRejections: { bidId: number; reason: string }[];
   /** The recheck whose correction the result carries (the result shown is the corrected one), or null. */
   correctedByRecheck: number | null;
   /** 1 for the first committee; n + 1 after n rounds were voided by rechecks ordering re-evaluation. */

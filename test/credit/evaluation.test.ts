@@ -134,6 +134,9 @@ describe('credit: the evaluation’s credit criterion, frozen at the bid deadlin
       [run.bidIds.bidder1, `responsiveness: 拟派项目经理李建军（${maskIdNumber(li)}）在投标截止时处于瑞金市的限制投标期内（建筑法 第二十八条（瑞住建罚〔2026〕5号）），投标无效`],
     ]);
     expect(result.ranked.map((r) => r.bidId)).to.have.members([run.bidIds.bidder4, run.bidIds.bidder3]);
+    // the room shows it beside the bid during the review, whatever the votes
+    const reason = `拟派项目经理李建军（${maskIdNumber(li)}）在投标截止时处于瑞金市的限制投标期内（建筑法 第二十八条（瑞住建罚〔2026〕5号）），投标无效`;
+    expect(run.view.forcedRejections).to.deep.equal([{ bidId: run.bidIds.bidder1, reason }]);
     // frozen when the evaluation started, ID number masked, and in the audit chain
     const row = (await app.services.evaluation.models.Evaluation.findByPk(run.trade.id))!;
     expect(JSON.parse(row.creditPersons!)).to.deep.equal({

@@ -325,6 +325,13 @@ function ComplianceSection({
                 {bidName(bid)}
                 <br />
                 <small>¥{yuan(bid.priceFen)}</small>
+                {view.forcedRejections
+                  .filter((f) => f.bidId === bid.bidId)
+                  .map((f) => (
+                    <p key={f.reason} className="form-error" role="note" data-testid="evaluation-forced-rejection">
+                      {t('evaluation.compliance.forced', { reason: f.reason })}
+                    </p>
+                  ))}
               </td>
               {CHECKS.map((check) => {
                 const mine = view.myVotes.find((v) => v.bidId === bid.bidId && v.check === check) ?? null;

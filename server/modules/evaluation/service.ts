@@ -811,6 +811,7 @@ export class EvaluationService {
       moreTimeRequests: await this.models.TimeRequest.count({ where: { tradeId } }),
       explanations: (await this.models.Explanation.findAll({ where: { tradeId }, order: [['id', 'ASC']] })).map(explanationView),
       corrections: (await this.models.PriceCorrection.findAll({ where: { tradeId }, order: [['id', 'ASC']] })).map(correctionView),
+      forcedRejections: bids.flatMap((b) => (b.forcedReject ? [{ bidId: b.bidId, reason: b.forcedReject }] : [])),
       correctedByRecheck: evaluation.correctedByRecheck ?? null,
       round: (await this.models.EvaluationRound.count({ where: { tradeId } })) + 1,
     };
