@@ -14,7 +14,7 @@ import { freshDatabase, type FreshDatabase } from '../helpers/database.js';
 import { publishedTrade, register, sealedBidFor, uploadBid } from '../helpers/trades.js';
 import { penaltyBody, orgOf } from './helpers.js';
 
-type Mode = 'pass' | 'tamper' | 'gap' | 'untrusted' | 'replay';
+type Mode = 'pass' | 'tamper' | 'gap' | 'untrusted' | 'replay' | 'down';
 
 /** A region certificate (profile `region`) under `ca`, written as cert-with-chain and key files. */
 async function regionCertificate(ca: PlatformCa, dir: string, code: string, name: string): Promise<{ cert: string; key: string; certificatePem: string; privateKeyPem: string; chainPem: string[] }> {
@@ -64,6 +64,10 @@ describe('credit federation: two deployments, signed feeds, refusals, a peer dow
     // the proxy between B and A
     proxy = http.createServer((req, res) => {
       void (async () => {
+        if (mode === 'down') {
+          res.destroy(); // A unreachable, as far as B can tell
+          return;
+        }
         const url = new URL(req.url!, 'http://proxy');
         const after = mode === 'replay' ? 0 : Number(url.searchParams.get('after') ?? 0);
         let upstream: Response;
@@ -207,9 +211,13 @@ describe('credit federation: two deployments, signed feeds, refusals, a peer dow
     expect(other.status, other.text).to.equal(201);
     expect((await b!.http.get('/health')).status).to.equal(200);
 
-    // A returns with a new penalty (on 赣州宏达, bidder1); B's own retry catches up without being asked
+    // A returns with a new penalty (on 赣州宏达, bidder1); B's own retry catches up without being asked.
+    // (B still sees A down until the penalty is in: a retry landing between A's start and the record
+    // would succeed with nothing new and put the next pull an hour away.)
+    mode = 'down';
     await a!.restart();
     await recordInA(penaltyBody({ subject: { kind: 'organisation', ...orgOf('bidder1') }, decisionNo: '瑞发改罚〔2026〕15号', endsAt: '2027-06-01T00:00:00.000Z' }));
+    mode = 'pass';
     const caught = await waitFor('B to catch up with A', async () => {
       const view = await peer();
       return view.lastSeq === 3 && view.failures === 0 ? view : null;
