@@ -153,4 +153,49 @@ describe('credit: the evaluation’s credit criterion, frozen at the bid deadlin
     expect(await gate.restrictionsKnownAt([li], 'bid', new Date('2026-11-25T01:59:59.000Z'))).to.deep.equal([]);
     expect((await gate.restrictionsKnownAt([li], 'bid', new Date(run.trade.bidDeadline))).map((r) => r.subject)).to.deep.equal([li]);
   });
+
+  it('a member penalised between accepting and the start is replaced by the next of the ranking; the evaluation starts once the replacement accepts', async () => {
+    app.setClock('2026-11-25T02:00:00.000Z');
+    const trade = await publishedTrade(app, 'construction', 'open_tender', { title: '章贡区水东镇污水管网工程施工' });
+    for (const bidder of ['bidder1', 'bidder2', 'bidder3']) {
+      expect((await register(app, trade.id, bidder)).status).to.equal(201);
+      expect((await uploadBid(app, trade.id, bidder, await sealedBidFor(app, trade, bidder, 1_000 * WAN))).status).to.equal(201);
+    }
+    await closeBidding(app, trade);
+    await startOpening(app, trade);
+    await submitShare(app, trade, 'official1');
+    await submitShare(app, trade, 'official2');
+    expect((await app.http.post(`/api/trades/${trade.id}/opening/publish`).set(bearer(await app.tokenFor('staff'))).send({})).status).to.equal(200);
+    app.setClock('2027-01-05T01:35:00.000Z');
+    const staff = bearer(await app.tokenFor('staff'));
+    const added = await addExperts(app, 6, { specialty: `late${trade.id}`, regionCode: '360700' });
+    const ids = new Map(added.map((userId, i) => [userId, idNumber(60 + i)]));
+    for (const [userId, id] of ids) await app.services.identity.models.ExpertProfile.update({ idNumber: id }, { where: { userId } });
+    const committed = await app.http.post(`/api/trades/${trade.id}/draws`).set(staff).send({ seats: [{ specialty: `late${trade.id}`, count: 5 }] });
+    const drawn = await app.http.post(`/api/trades/${trade.id}/draws/${committed.body.id}/run`).set(staff).send({});
+    expect(drawn.status, drawn.text).to.equal(200);
+    const members: number[] = drawn.body.seats.map((s: { userId: number }) => s.userId);
+    const accept = async (userId: number) => {
+      const { token } = await expertLogin(app, userId);
+      const invitation = ((await app.http.get('/api/experts/assignments').set(bearer(token))).body.assignments as { id: number; tradeId: number; status: string }[]).find((a) => a.tradeId === trade.id && a.status === 'invited')!;
+      const res = await app.http.post(`/api/experts/assignments/${invitation.id}/respond`).set(bearer(token)).send({ accept: true });
+      expect(res.status, res.text).to.equal(200);
+    };
+    for (const userId of members) await accept(userId);
+
+    // one member is barred from the expert pool after accepting
+    const barred = members[2]!;
+    await recorded(app, { subject: { kind: 'person', idNumber: ids.get(barred)!, name: `专家${barred}` }, role: 'expert', scope: 'expert_pool', severity: 'serious', issuingRegionCode: '360700', act: '评标中私下接触投标人', basis: '招标投标法实施条例 第七十二条', decisionNo: '赣市发改罚〔2027〕9号', authority: '赣州市发展和改革委员会' });
+    const refused = await app.http.post(`/api/trades/${trade.id}/evaluation/start`).set(staff).send({});
+    expect([refused.status, refused.body.code, refused.body.rule], refused.text).to.deep.equal([409, 'CONFLICT', 'credit.restricted']);
+    const spare = added.find((id) => !members.includes(id))!;
+    expect(refused.body.replaced).to.deep.equal([{ expert: barred, replacement: spare, issuingRegion: '360700', basis: '招标投标法实施条例 第七十二条（赣市发改罚〔2027〕9号）' }]);
+    const view = (await app.http.get(`/api/trades/${trade.id}/draws/${committed.body.id}`).set(staff)).body as { seats: { userId: number; status: string; declineReason: string | null }[] };
+    expect(view.seats.find((s) => s.userId === barred)!.declineReason).to.match(/^替换：credit\.restricted：招标投标法实施条例 第七十二条/);
+    expect((await app.http.post(`/api/trades/${trade.id}/evaluation/start`).set(staff).send({})).body.code, 'the replacement has not accepted yet').to.equal('CONFLICT');
+    await accept(spare);
+    const started = await app.http.post(`/api/trades/${trade.id}/evaluation/start`).set(staff).send({});
+    expect(started.status, started.text).to.equal(201);
+    expect((started.body as EvaluationView).members.map((m) => m.userId).sort((a, b) => a - b)).to.deep.equal([...members.filter((id) => id !== barred), spare].sort((a, b) => a - b));
+  });
 });

@@ -12,7 +12,7 @@ import { findCjkFont } from '../../kernel/pdf.js';
 import type { CertificateService } from '../certificates/service.js';
 import type { CreditService } from '../credit/service.js';
 import { maskIdNumber } from '../../../contracts/credit-names.js';
-import type { ExpertService } from '../experts/service.js';
+import { CREDIT_RESTRICTED, type ExpertService } from '../experts/service.js';
 import type { BidService } from '../bids/service.js';
 import type { IdentityService } from '../identity/service.js';
 import type { OpeningService } from '../opening/service.js';
@@ -272,7 +272,7 @@ export class EvaluationService {
     private readonly opening: OpeningService,
     private readonly experts: ExpertService,
     private readonly bidService: BidService,
-    private readonly credit: Pick<CreditService, 'scoresAt' | 'personsRestrictedAt'>,
+    private readonly credit: Pick<CreditService, 'scoresAt' | 'personsRestrictedAt' | 'restrictedExperts'>,
     private readonly config: { cjkFontPath: string | undefined },
   ) {
     this.models = defineEvaluationModels(db);
@@ -354,6 +354,22 @@ export class EvaluationService {
     const seats = await this.experts.models.ExpertAssignment.findAll({ where: { drawId: draw.id } });
     const requested = (JSON.parse(draw.request) as { seats: { count: number }[] }).seats.reduce((n, s) => n + s.count, 0);
     const accepted = seats.filter((s) => s.status === 'accepted');
+    // a member penalised since accepting (scope expert_pool / all) may not sit: replaced now, as a member who must leave
+    const restricted = await this.credit.restrictedExperts(this.clock.now());
+    const barred = accepted.filter((s) => restricted.has(s.expertUserId));
+    if (barred.length > 0) {
+      const replaced: { expert: number; replacement: number; issuingRegion: string; basis: string }[] = [];
+      await this.db.transaction(async (t) => {
+        for (const seat of barred) {
+          const r = restricted.get(seat.expertUserId)!;
+          const replacement = await this.experts.replaceMember(t, actor, tradeId, seat.expertUserId, `${CREDIT_RESTRICTED}：${r.basis}（${r.issuingRegion}）`);
+          replaced.push({ expert: seat.expertUserId, replacement, issuingRegion: r.issuingRegion, basis: r.basis });
+        }
+      });
+      throw new AppError('CONFLICT', `${barred.length} accepted expert(s) are now under a credit restriction and were replaced by the next of the draw's ranking; start once the replacements have accepted`, {
+        extra: { rule: CREDIT_RESTRICTED, replaced },
+      });
+    }
     if (accepted.length !== requested) throw new AppError('CONFLICT', `${accepted.length} of ${requested} drawn experts have accepted`);
     const creditScores = await this.frozenCreditScores(trade);
     const creditPersons = await this.frozenCreditPersons(trade);
