@@ -245,15 +245,7 @@ describe('award: publicity, award notice, contract record', function () {
     app.setClock('2027-01-11T15:59:59.000Z');
     expect((await awardTrade(app, id)).body.code, 'round 2 runs to the end of Mon 2027-01-11').to.equal('PUBLICITY_RUNNING');
     app.setClock('2027-01-12T02:00:00.000Z');
-    await restrict(app, bidderOrg('bidder1').uscc, '串通投标，限制投标一年（赣市监罚〔2027〕1号）');
-    let summary: AwardSummaryView;
-    try {
-      const res = await awardTrade(app, id);
-      expect(res.status, res.text).to.equal(201);
-      summary = res.body as AwardSummaryView;
-    } finally {
-      await unrestrict(app, bidderOrg('bidder1').uscc);
-    }
+    const summary = await awardWhileRestricted(app, id, bidderOrg('bidder1').uscc, '串通投标，限制投标一年（赣市监罚〔2027〕1号）');
     expect(summary.current!.bidId).to.equal(run.bidIds.bidder2);
     const passed = summary.candidates.find((c) => c.bidId === run.bidIds.bidder1)!;
     expect(passed.status).to.equal('disqualified');
@@ -314,15 +306,7 @@ describe('award: publicity, award notice, contract record', function () {
     const id = run.trade.id;
     expect((await startPublicity(app, id)).status).to.equal(201);
     app.setClock('2027-01-12T02:00:00.000Z');
-    await restrict(app, manager, '项目经理在建工程转包，限制投标六个月（赣市住建罚〔2027〕2号）');
-    let summary: AwardSummaryView;
-    try {
-      const res = await awardTrade(app, id);
-      expect(res.status, res.text).to.equal(201);
-      summary = res.body as AwardSummaryView;
-    } finally {
-      await unrestrict(app, manager);
-    }
+    const summary = await awardWhileRestricted(app, id, manager, '项目经理在建工程转包，限制投标六个月（赣市住建罚〔2027〕2号）');
     expect(summary.current!.bidId).to.equal(run.bidIds.bidder2);
     const passed = summary.candidates.find((c) => c.bidId === run.bidIds.bidder1)!;
     expect([passed.status, passed.reason]).to.deep.equal(['disqualified', '拟派项目经理信用惩戒限制（360781）：项目经理在建工程转包，限制投标六个月（赣市住建罚〔2027〕2号）']);
@@ -330,3 +314,15 @@ describe('award: publicity, award notice, contract record', function () {
     expect(credit.payload).to.deep.include({ bid: run.bidIds.bidder1, credit: { region: '360781', basis: '项目经理在建工程转包，限制投标六个月（赣市住建罚〔2027〕2号）', until: null, projectManager: maskIdNumber(manager) } });
   });
 });
+
+/** Awards the trade while `subject` (a USCC or an ID number) is under a bidding restriction; lifts it after. */
+async function awardWhileRestricted(app: TestApp, tradeId: number, subject: string, basis: string): Promise<AwardSummaryView> {
+  await restrict(app, subject, basis);
+  try {
+    const res = await awardTrade(app, tradeId);
+    expect(res.status, res.text).to.equal(201);
+    return res.body as AwardSummaryView;
+  } finally {
+    await unrestrict(app, subject);
+  }
+}

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { EvaluationView } from '../../contracts/evaluation.js';
+import type { TradeView } from '../../contracts/trades.js';
 import { bearer, givenApp, type TestApp } from '../helpers/app.js';
 import { evaluatedTrade, expertLogin } from '../helpers/evaluation.js';
 import { addExperts } from '../helpers/experts.js';
@@ -30,19 +31,7 @@ describe('credit: the evaluation’s credit criterion, frozen at the bid deadlin
     app.setClock('2026-11-25T02:00:00.000Z');
     await recorded(app, { subject: { kind: 'organisation', ...orgOf(A) }, scope: 'none', severity: 'serious', issuingRegionCode: '360702', decisionNo: '章发改罚〔2026〕3号', authority: '赣州市章贡区发展和改革委员会' });
 
-    const trade = await publishedTrade(app, 'construction', 'open_tender', { title: '章贡区沙河大道排水管网改造工程施工' });
-    const bidIds: Record<string, number> = {};
-    for (const bidder of [A, B, C]) {
-      expect((await register(app, trade.id, bidder)).status).to.equal(201);
-      const up = await uploadBid(app, trade.id, bidder, await sealedBidFor(app, trade, bidder, 1_000 * WAN));
-      expect(up.status, up.text).to.equal(201);
-      bidIds[bidder] = up.body.bid.id;
-    }
-    await closeBidding(app, trade);
-    await startOpening(app, trade);
-    await submitShare(app, trade, 'official1');
-    await submitShare(app, trade, 'official2');
-    expect((await app.http.post(`/api/trades/${trade.id}/opening/publish`).set(bearer(await app.tokenFor('staff'))).send({})).status).to.equal(200);
+    const { trade, bidIds } = await openedTrade(app, '章贡区沙河大道排水管网改造工程施工', [A, B, C]);
 
     // after the deadline, before the evaluation starts: a penalty against B, dated from before the deadline
     app.setClock('2027-01-05T01:35:00.000Z');
@@ -156,16 +145,7 @@ describe('credit: the evaluation’s credit criterion, frozen at the bid deadlin
 
   it('a member penalised between accepting and the start is replaced by the next of the ranking; the evaluation starts once the replacement accepts', async () => {
     app.setClock('2026-11-25T02:00:00.000Z');
-    const trade = await publishedTrade(app, 'construction', 'open_tender', { title: '章贡区水东镇污水管网工程施工' });
-    for (const bidder of ['bidder1', 'bidder2', 'bidder3']) {
-      expect((await register(app, trade.id, bidder)).status).to.equal(201);
-      expect((await uploadBid(app, trade.id, bidder, await sealedBidFor(app, trade, bidder, 1_000 * WAN))).status).to.equal(201);
-    }
-    await closeBidding(app, trade);
-    await startOpening(app, trade);
-    await submitShare(app, trade, 'official1');
-    await submitShare(app, trade, 'official2');
-    expect((await app.http.post(`/api/trades/${trade.id}/opening/publish`).set(bearer(await app.tokenFor('staff'))).send({})).status).to.equal(200);
+    const { trade } = await openedTrade(app, '章贡区水东镇污水管网工程施工', ['bidder1', 'bidder2', 'bidder3']);
     app.setClock('2027-01-05T01:35:00.000Z');
     const staff = bearer(await app.tokenFor('staff'));
     const added = await addExperts(app, 6, { specialty: `late${trade.id}`, regionCode: '360700' });
@@ -199,3 +179,21 @@ describe('credit: the evaluation’s credit criterion, frozen at the bid deadlin
     expect((started.body as EvaluationView).members.map((m) => m.userId).sort((a, b) => a - b)).to.deep.equal([...members.filter((id) => id !== barred), spare].sort((a, b) => a - b));
   });
 });
+
+/** A construction trade with a bid of 1,000 万元 from each bidder, opened and its record published. */
+async function openedTrade(app: TestApp, title: string, bidders: string[]): Promise<{ trade: TradeView; bidIds: Record<string, number> }> {
+  const trade = await publishedTrade(app, 'construction', 'open_tender', { title });
+  const bidIds: Record<string, number> = {};
+  for (const bidder of bidders) {
+    expect((await register(app, trade.id, bidder)).status).to.equal(201);
+    const up = await uploadBid(app, trade.id, bidder, await sealedBidFor(app, trade, bidder, 1_000 * WAN));
+    expect(up.status, up.text).to.equal(201);
+    bidIds[bidder] = up.body.bid.id;
+  }
+  await closeBidding(app, trade);
+  await startOpening(app, trade);
+  await submitShare(app, trade, 'official1');
+  await submitShare(app, trade, 'official2');
+  expect((await app.http.post(`/api/trades/${trade.id}/opening/publish`).set(bearer(await app.tokenFor('staff'))).send({})).status).to.equal(200);
+  return { trade, bidIds };
+}
