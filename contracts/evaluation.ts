@@ -101,6 +101,8 @@ export interface EvaluationView {
   corrections: CorrectionView[];
   /** Bids the machine found invalid, whatever the votes (a refused arithmetic correction; a project manager under a credit restriction at the deadline). */
   forcedRejections: { bidId: number; reason: string }[];
+  /** After the review: the bids it rejected (by the votes or the platform's finding), which are not scored. Empty during the review. */
+  rejectedBids: number[];
   /** The recheck whose correction the result carries (the result shown is the corrected one), or null. */
   correctedByRecheck: number | null;
   /** 1 for the first committee; n + 1 after n rounds were voided by rechecks ordering re-evaluation. */

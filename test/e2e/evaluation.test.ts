@@ -10,6 +10,7 @@ import { evaluatedTrade, expertSigner, type EvaluationRun } from '../helpers/eva
 import { addExperts } from '../helpers/experts.js';
 import { closeBidding, startOpening, submitShare } from '../helpers/opening.js';
 import { publishedTrade, register, sealedBidFor, uploadBid } from '../helpers/trades.js';
+import { idNumber, recorded } from '../credit/helpers.js';
 import { ensureClientBuilt, launchChromium } from './browser.js';
 
 const WAN = 1_000_000; // 万元 in fen
@@ -103,7 +104,7 @@ describe('the evaluation room in Chromium', function () {
     await fill(experts[1]!, 1);
     await experts[1]!.getByTestId('evaluation-save-scores').click();
     await experts[1]!.getByTestId('evaluation-saved').waitFor();
-    // bidder4's scores were refused (rejected in the review): the form says so and drops the row
+    // bidder4 was rejected in the review: the form offers no row for it and says why
     const label4 = run.view.bids.find((b) => b.bidId === run.bidIds.bidder4)!.label;
     expect(await experts[1]!.getByTestId('evaluation-score-excluded').innerText()).to.contain(label4);
     expect(await experts[1]!.getByTestId('evaluation-score-row').count()).to.equal(3);
@@ -196,11 +197,15 @@ describe('the evaluation room in Chromium', function () {
   });
   it('staff start the evaluation from the trade page; the chair is elected, votes compliance (a rejection with its reason) and closes the review in the page', async () => {
     app.setClock('2026-11-25T02:00:00.000Z');
+    // bidder3's project manager has been barred from bidding by 瑞金市 (a person record, by ID number)
+    const manager = idNumber(51);
+    await recorded(app, { subject: { kind: 'person', idNumber: manager, name: '黄志远' }, role: 'bidder', scope: 'bidding', act: '担任项目经理期间将承包工程违法转包', basis: '建筑法 第二十八条', decisionNo: '瑞住建罚〔2026〕8号', authority: '瑞金市住房和城乡建设局' });
     const trade = await publishedTrade(app, 'construction', 'open_tender', { title: '章贡区水东片区安置房建设工程（评标室）' });
     const bidIds: number[] = [];
     for (const [i, bidder] of ['bidder1', 'bidder2', 'bidder3'].entries()) {
       expect((await register(app, trade.id, bidder)).status).to.equal(201);
-      const up = await uploadBid(app, trade.id, bidder, await sealedBidFor(app, trade, bidder, (960 + 10 * i) * WAN));
+      const named = bidder === 'bidder3' ? { projectManager: '黄志远', projectManagerIdNumber: manager } : {};
+      const up = await uploadBid(app, trade.id, bidder, await sealedBidFor(app, trade, bidder, (960 + 10 * i) * WAN, undefined, named));
       expect(up.status, up.text).to.equal(201);
       bidIds.push(up.body.bid.id);
     }
@@ -233,6 +238,10 @@ describe('the evaluation room in Chromium', function () {
     await staff.getByTestId('trade-start-evaluation').click();
     await room(staff, 'review');
     expect(await staff.getByTestId('compliance-pass').count()).to.equal(0);
+    // the platform's finding on bid C, beside it, whatever the votes
+    const forced = await staff.locator(`[data-testid="evaluation-compliance-row"][data-bid-id="${bidIds[2]}"] [data-testid="evaluation-forced-rejection"]`).innerText();
+    expect(forced).to.contain('系统认定无效').and.to.contain('拟派项目经理黄志远').and.to.contain('瑞金市').and.to.contain('建筑法 第二十八条');
+    expect(await staff.getByTestId('evaluation-forced-rejection').count()).to.equal(1);
 
     // the first member votes for themself in the page; two more by API make the majority
     const chair = await signedIn(members[0]!.username);
@@ -270,6 +279,9 @@ describe('the evaluation room in Chromium', function () {
     await chair.getByTestId('evaluation-close-review').click();
     await room(chair, 'scoring');
     await room(staff, 'scoring');
-    expect(await chair.getByTestId('evaluation-score-row').count()).to.equal(3); // one dissent does not reject B
+    // one dissent does not reject B; C is out (its project manager), whatever the votes
+    await chair.getByTestId('evaluation-score-row').first().waitFor();
+    const scored = await chair.getByTestId('evaluation-score-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-bid-id'))));
+    expect(scored).to.deep.equal([bidIds[0], bidIds[1]]);
   });
 });

@@ -420,7 +420,9 @@ function ScoringSection({ view, submitted, act }: { view: EvaluationView; submit
     setValues(Object.fromEntries(view.myScores.map((s) => [key(s.bidId, s.criterion), String(s.value)])));
   }, [view.myScores]);
 
-  const bids = view.bids.filter((b) => !excluded.includes(b.bidId));
+  // the review's rejections (from the view; a refused save is the fallback) are not scored
+  const out = view.bids.filter((b) => excluded.includes(b.bidId) || view.rejectedBids.includes(b.bidId));
+  const bids = view.bids.filter((b) => !out.includes(b));
 
   /** Saves every filled field, bid by bid; false if anything is out of range or refused. */
   async function save(): Promise<boolean> {
@@ -518,9 +520,7 @@ function ScoringSection({ view, submitted, act }: { view: EvaluationView; submit
           ))}
         </tbody>
       </table>
-      {excluded.length > 0 && (
-        <p data-testid="evaluation-score-excluded">{t('evaluation.scoring.excluded', { bids: view.bids.filter((b) => excluded.includes(b.bidId)).map((b) => b.label).join('、') })}</p>
-      )}
+      {out.length > 0 && <p data-testid="evaluation-score-excluded">{t('evaluation.scoring.excluded', { bids: out.map((b) => b.label).join('、') })}</p>}
       {submitted ? (
         <p className="notice notice--info" role="status" data-testid="evaluation-submitted">
           {t('evaluation.scoring.submitted')}

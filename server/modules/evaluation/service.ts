@@ -520,6 +520,11 @@ export class EvaluationService {
     return this.view(actor, tradeId);
   }
 
+  private async rejectedBids(tradeId: number, all: number[]): Promise<number[]> {
+    const compliant = await this.compliantBids(tradeId);
+    return all.filter((id) => !compliant.includes(id));
+  }
+
   private async compliantBids(tradeId: number): Promise<number[]> {
     const evaluation = await this.get(tradeId);
     const members = await this.members(tradeId);
@@ -828,6 +833,7 @@ export class EvaluationService {
       explanations: (await this.models.Explanation.findAll({ where: { tradeId }, order: [['id', 'ASC']] })).map(explanationView),
       corrections: (await this.models.PriceCorrection.findAll({ where: { tradeId }, order: [['id', 'ASC']] })).map(correctionView),
       forcedRejections: bids.flatMap((b) => (b.forcedReject ? [{ bidId: b.bidId, reason: b.forcedReject }] : [])),
+      rejectedBids: evaluation.state === 'review' ? [] : await this.rejectedBids(tradeId, bids.map((b) => b.bidId)),
       correctedByRecheck: evaluation.correctedByRecheck ?? null,
       round: (await this.models.EvaluationRound.count({ where: { tradeId } })) + 1,
     };
