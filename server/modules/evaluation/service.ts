@@ -12,7 +12,7 @@ import { findCjkFont } from '../../kernel/pdf.js';
 import type { CertificateService } from '../certificates/service.js';
 import type { CreditService } from '../credit/service.js';
 import { maskIdNumber } from '../../../contracts/credit-names.js';
-import { CREDIT_RESTRICTED, type ExpertService } from '../experts/service.js';
+import { CREDIT_RESTRICTED, creditDeclineReason, type ExpertService } from '../experts/service.js';
 import type { BidService } from '../bids/service.js';
 import type { IdentityService } from '../identity/service.js';
 import type { OpeningService } from '../opening/service.js';
@@ -362,7 +362,7 @@ export class EvaluationService {
       await this.db.transaction(async (t) => {
         for (const seat of barred) {
           const r = restricted.get(seat.expertUserId)!;
-          const replacement = await this.experts.replaceMember(t, actor, tradeId, seat.expertUserId, `${CREDIT_RESTRICTED}：${r.basis}（${r.issuingRegion}）`);
+          const replacement = await this.experts.replaceMember(t, actor, tradeId, seat.expertUserId, creditDeclineReason(r));
           replaced.push({ expert: seat.expertUserId, replacement, issuingRegion: r.issuingRegion, basis: r.basis });
         }
       });

@@ -103,7 +103,7 @@ type DrawRow = InstanceType<ExpertModels['ExpertDraw']>;
 export const CREDIT_RESTRICTED = 'credit.restricted';
 
 /** A seat declined for a credit restriction: the rule, the basis and the issuing region. */
-const creditDeclineReason = (r: { issuingRegion: string; basis: string }) => `${CREDIT_RESTRICTED}：${r.basis}（${r.issuingRegion}）`.slice(0, 500);
+export const creditDeclineReason = (r: { issuingRegion: string; basis: string }) => `${CREDIT_RESTRICTED}：${r.basis}（${r.issuingRegion}）`.slice(0, 500);
 
 interface DrawRequest {
   seats: { specialty: string; count: number }[];
