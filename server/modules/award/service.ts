@@ -576,11 +576,11 @@ export class AwardService {
    */
   private async firstAllowed(trade: TradeRow, publicity: PublicityRow): Promise<CandidateView | null> {
     const passes = await this.passesOn(trade);
-    const managers = await this.evaluation.projectManagerIds(trade.id);
+    const managers = await this.evaluation.projectManagers(trade.id);
     for (const [i, candidate] of (await this.eligible(publicity)).entries()) {
       if (i > 0 && !passes) return null;
       // the company, and the project manager its bid names (by ID number in bid.json)
-      const manager = managers.get(candidate.bidId);
+      const manager = managers.get(candidate.bidId)?.idNumber;
       const [hit] = await this.credit.restrictionsOf([candidate.uscc, ...(manager ? [manager] : [])], 'award', this.clock.now());
       if (!hit) return candidate;
       const reason = `${hit.subject === candidate.uscc ? '' : '拟派项目经理'}信用惩戒限制（${hit.issuingRegionCode}）：${hit.basis}`;

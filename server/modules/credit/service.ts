@@ -17,7 +17,7 @@ import { ruleRow, type RuleId } from '../../kernel/rules/table.js';
 import type { CertificateService } from '../certificates/service.js';
 import type { IdentityService } from '../identity/service.js';
 import { FeedPublisher, NATIONAL, regionPrefix } from './federation.js';
-import { CreditGate } from './gate.js';
+import { CreditGate, type ActiveRestriction } from './gate.js';
 import { defineCreditModels, type CreditModels, type CreditRecordRow } from './models.js';
 import { PeerPuller } from './peers.js';
 import { creditShare, scoreAt, scoreHistory, SCORE_FORMULA, type ScoredRecord, type ScoreParams } from './score.js';
@@ -483,7 +483,6 @@ export class CreditService {
 
   // ── the expert pool ──────────────────────────────────────────────────────────────────────────
 
-  /** Experts (by user id) a restriction excludes from the pool at `at`, with the restriction's region and basis. */
   /**
    * Of these ID numbers, those under a bidding restriction (scope bidding / all) at `at` as this
    * deployment knew it then (records received later and lifts granted later change nothing).
@@ -491,24 +490,25 @@ export class CreditService {
   async personsRestrictedAt(idNumbers: string[], at: Date): Promise<Map<string, PersonRestriction>> {
     const found = await this.gate.restrictionsKnownAt([...new Set(idNumbers)], 'bid', at);
     const out = new Map<string, PersonRestriction>();
-    for (const r of found) if (!out.has(r.subject)) out.set(r.subject, { issuingRegion: r.issuingRegionCode, issuingRegionName: r.issuingRegionName, basis: r.basis, until: r.endsAt?.toISOString() ?? null });
+    for (const r of found) if (!out.has(r.subject)) out.set(r.subject, personRestriction(r));
     return out;
   }
 
-  async restrictedExperts(at: Date): Promise<Map<number, ExpertRestriction>> {
+  /** Experts (by user id) a restriction excludes from the pool at `at`, with the restriction's region and basis. */
+  async restrictedExperts(at: Date): Promise<Map<number, PersonRestriction>> {
     const profiles = await this.identity.models.ExpertProfile.findAll();
     const ids = profiles.flatMap((p) => (p.idNumber ? [p.idNumber] : []));
     const found = await this.gate.restrictionsOf(ids, 'expert', at);
-    const out = new Map<number, ExpertRestriction>();
+    const out = new Map<number, PersonRestriction>();
     for (const p of profiles) {
       const hit = found.find((r) => r.subject === p.idNumber);
-      if (hit) out.set(p.userId, { issuingRegion: hit.issuingRegionCode, issuingRegionName: hit.issuingRegionName, basis: hit.basis, until: hit.endsAt?.toISOString() ?? null });
+      if (hit) out.set(p.userId, personRestriction(hit));
     }
     return out;
   }
 }
 
-/** A person named in a bid (the project manager) under a bidding restriction at the bid deadline. */
+/** A restriction on a person (by ID number): a bid's project manager barred from bidding, an expert barred from the pool. */
 export interface PersonRestriction {
   issuingRegion: string;
   issuingRegionName: string;
@@ -516,13 +516,7 @@ export interface PersonRestriction {
   until: string | null;
 }
 
-/** What bars an expert from the pool (an active restriction of scope expert_pool or all on their ID number). */
-export interface ExpertRestriction {
-  issuingRegion: string;
-  issuingRegionName: string;
-  basis: string;
-  until: string | null;
-}
+const personRestriction = (r: ActiveRestriction): PersonRestriction => ({ issuingRegion: r.issuingRegionCode, issuingRegionName: r.issuingRegionName, basis: r.basis, until: r.endsAt?.toISOString() ?? null });
 
 function parsePersons(json: string): { name: string; idNumber: string | null; role: string }[] {
   try {

@@ -289,13 +289,13 @@ export class EvaluationService {
     return rows.map((r) => ({ userId: r.userId, name: users.find((u) => u.id === r.userId)?.displayName ?? String(r.userId) }));
   }
 
-  /** The project managers' ID numbers the opened bids name in bid.json (bid id → ID number). */
-  async projectManagerIds(tradeId: number): Promise<Map<number, string>> {
+  /** The project managers the opened bids name by ID number in bid.json (bid id → name and ID number). */
+  async projectManagers(tradeId: number): Promise<Map<number, { name: string; idNumber: string }>> {
     const results = await this.opening.models.OpeningResult.findAll({ where: { tradeId, outcome: 'opened' } });
-    const out = new Map<number, string>();
+    const out = new Map<number, { name: string; idNumber: string }>();
     for (const r of results) {
-      const id = r.bidJson ? (JSON.parse(r.bidJson) as { projectManagerIdNumber?: string }).projectManagerIdNumber : undefined;
-      if (id) out.set(r.bidId, id);
+      const json = r.bidJson ? (JSON.parse(r.bidJson) as { projectManager?: string; projectManagerIdNumber?: string }) : {};
+      if (json.projectManagerIdNumber) out.set(r.bidId, { name: json.projectManager ?? '', idNumber: json.projectManagerIdNumber });
     }
     return out;
   }
@@ -407,17 +407,12 @@ export class EvaluationService {
    * committee sees the reason and cannot pass it), as a restricted company would have been refused.
    */
   private async frozenCreditPersons(trade: TradeRow): Promise<Record<string, FrozenPersonRestriction>> {
-    const results = await this.opening.models.OpeningResult.findAll({ where: { tradeId: trade.id, outcome: 'opened' } });
-    const ids = await this.projectManagerIds(trade.id);
-    const named = results.flatMap((r) => {
-      const idNumber = ids.get(r.bidId);
-      return idNumber ? [{ bidId: r.bidId, name: (JSON.parse(r.bidJson!) as { projectManager?: string }).projectManager ?? '', idNumber }] : [];
-    });
-    const restricted = await this.credit.personsRestrictedAt(named.map((n) => n.idNumber), trade.bidDeadline);
+    const managers = await this.projectManagers(trade.id);
+    const restricted = await this.credit.personsRestrictedAt([...managers.values()].map((m) => m.idNumber), trade.bidDeadline);
     const out: Record<string, FrozenPersonRestriction> = {};
-    for (const n of named) {
-      const hit = restricted.get(n.idNumber);
-      if (hit) out[n.bidId] = { role: 'projectManager', name: n.name, idNumber: maskIdNumber(n.idNumber), ...hit };
+    for (const [bidId, m] of managers) {
+      const hit = restricted.get(m.idNumber);
+      if (hit) out[bidId] = { role: 'projectManager', name: m.name, idNumber: maskIdNumber(m.idNumber), ...hit };
     }
     return out;
   }
@@ -520,15 +515,16 @@ export class EvaluationService {
     return this.view(actor, tradeId);
   }
 
-  private async rejectedBids(tradeId: number, all: number[]): Promise<number[]> {
-    const compliant = await this.compliantBids(tradeId);
-    return all.filter((id) => !compliant.includes(id));
+  /** The opened bids (as `bids()` gave them) the review rejected. */
+  private async rejectedBids(tradeId: number, bids: BidInput[]): Promise<number[]> {
+    const compliant = await this.compliantBids(tradeId, bids);
+    return bids.map((b) => b.bidId).filter((id) => !compliant.includes(id));
   }
 
-  private async compliantBids(tradeId: number): Promise<number[]> {
+  private async compliantBids(tradeId: number, known?: BidInput[]): Promise<number[]> {
     const evaluation = await this.get(tradeId);
     const members = await this.members(tradeId);
-    const bids = await this.bids(tradeId);
+    const bids = known ?? (await this.bids(tradeId));
     const votes = await this.votes(tradeId);
     const template = TEMPLATES[evaluation.templateId]!;
     return evaluate({ template, members, bids, votes, scores: [], dropExtremes: false }).compliance.filter((c) => c.compliant).map((c) => c.bidId);
@@ -833,7 +829,7 @@ export class EvaluationService {
       explanations: (await this.models.Explanation.findAll({ where: { tradeId }, order: [['id', 'ASC']] })).map(explanationView),
       corrections: (await this.models.PriceCorrection.findAll({ where: { tradeId }, order: [['id', 'ASC']] })).map(correctionView),
       forcedRejections: bids.flatMap((b) => (b.forcedReject ? [{ bidId: b.bidId, reason: b.forcedReject }] : [])),
-      rejectedBids: evaluation.state === 'review' ? [] : await this.rejectedBids(tradeId, bids.map((b) => b.bidId)),
+      rejectedBids: evaluation.state === 'review' ? [] : await this.rejectedBids(tradeId, bids),
       correctedByRecheck: evaluation.correctedByRecheck ?? null,
       round: (await this.models.EvaluationRound.count({ where: { tradeId } })) + 1,
     };
