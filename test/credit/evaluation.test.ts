@@ -119,12 +119,10 @@ describe('credit: the evaluation’s credit criterion, frozen at the bid deadlin
       notScored: ['bidder1'],
     });
     const result = run.view.result!;
-    expect(result.rejected.map((r) => [r.bidId, r.reasons[0]])).to.deep.equal([
-      [run.bidIds.bidder1, `responsiveness: 拟派项目经理李建军（${maskIdNumber(li)}）在投标截止时处于瑞金市的限制投标期内（建筑法 第二十八条（瑞住建罚〔2026〕5号）），投标无效`],
-    ]);
+    const reason = `拟派项目经理李建军（${maskIdNumber(li)}）在投标截止时处于瑞金市的限制投标期内（建筑法 第二十八条（瑞住建罚〔2026〕5号）），投标无效`;
+    expect(result.rejected.map((r) => [r.bidId, r.reasons[0]])).to.deep.equal([[run.bidIds.bidder1, `responsiveness: ${reason}`]]);
     expect(result.ranked.map((r) => r.bidId)).to.have.members([run.bidIds.bidder4, run.bidIds.bidder3]);
     // the room shows it beside the bid during the review, whatever the votes
-    const reason = `拟派项目经理李建军（${maskIdNumber(li)}）在投标截止时处于瑞金市的限制投标期内（建筑法 第二十八条（瑞住建罚〔2026〕5号）），投标无效`;
     expect(run.view.forcedRejections).to.deep.equal([{ bidId: run.bidIds.bidder1, reason }]);
     // frozen when the evaluation started, ID number masked, and in the audit chain
     const row = (await app.services.evaluation.models.Evaluation.findByPk(run.trade.id))!;
@@ -141,6 +139,19 @@ describe('credit: the evaluation’s credit criterion, frozen at the bid deadlin
     const gate = app.services.credit.gate;
     expect(await gate.restrictionsKnownAt([li], 'bid', new Date('2026-11-25T01:59:59.000Z'))).to.deep.equal([]);
     expect((await gate.restrictionsKnownAt([li], 'bid', new Date(run.trade.bidDeadline))).map((r) => r.subject)).to.deep.equal([li]);
+  });
+
+  it('a bid.json whose project manager ID number fails its check character is refused at the opening (MALFORMED_PACKAGE)', async () => {
+    app.setClock('2026-11-25T02:00:00.000Z');
+    const good = idNumber(71);
+    const bad = good.slice(0, 17) + (good.endsWith('0') ? '1' : '0');
+    const { trade, bidIds } = await openedTrade(app, '章贡区水南片区道路工程施工', ['bidder1', 'bidder2', 'bidder3', 'bidder4'], { bidder4: { projectManager: '陈刚', projectManagerIdNumber: bad } });
+    const record = await app.http.get(`/api/trades/${trade.id}/opening`).set(bearer(await app.tokenFor('staff')));
+    const results = record.body.results as { bidId: number; outcome: string; reason: string | null; detail: string | null }[];
+    const refused = results.find((r) => r.bidId === bidIds.bidder4)!;
+    expect([refused.outcome, refused.reason]).to.deep.equal(['refused', 'MALFORMED_PACKAGE']);
+    expect(refused.detail).to.contain('projectManagerIdNumber');
+    expect(results.filter((r) => r.outcome === 'opened').map((r) => r.bidId)).to.have.members([bidIds.bidder1, bidIds.bidder2, bidIds.bidder3]);
   });
 
   it('a member penalised between accepting and the start is replaced by the next of the ranking; the evaluation starts once the replacement accepts', async () => {
@@ -180,13 +191,13 @@ describe('credit: the evaluation’s credit criterion, frozen at the bid deadlin
   });
 });
 
-/** A construction trade with a bid of 1,000 万元 from each bidder, opened and its record published. */
-async function openedTrade(app: TestApp, title: string, bidders: string[]): Promise<{ trade: TradeView; bidIds: Record<string, number> }> {
+/** A construction trade with a bid of 1,000 万元 from each bidder (`extra` bid.json fields per bidder), opened and its record published. */
+async function openedTrade(app: TestApp, title: string, bidders: string[], extra: Record<string, Record<string, unknown>> = {}): Promise<{ trade: TradeView; bidIds: Record<string, number> }> {
   const trade = await publishedTrade(app, 'construction', 'open_tender', { title });
   const bidIds: Record<string, number> = {};
   for (const bidder of bidders) {
     expect((await register(app, trade.id, bidder)).status).to.equal(201);
-    const up = await uploadBid(app, trade.id, bidder, await sealedBidFor(app, trade, bidder, 1_000 * WAN));
+    const up = await uploadBid(app, trade.id, bidder, await sealedBidFor(app, trade, bidder, 1_000 * WAN, undefined, extra[bidder] ?? {}));
     expect(up.status, up.text).to.equal(201);
     bidIds[bidder] = up.body.bid.id;
   }
